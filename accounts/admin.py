@@ -1,0 +1,73 @@
+from django.contrib import admin
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import ICB, Practice, User
+
+
+@admin.register(ICB)
+class ICBAdmin(admin.ModelAdmin):
+    list_display = ["ods_code", "name", "region", "valid_from", "valid_to", "successor"]
+    list_filter = ["region"]
+    search_fields = ["ods_code", "ons_code", "name"]
+    list_select_related = ["successor"]
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["ods_code", "name", "postcode", "icb"]
+    search_fields = ["ods_code", "name", "postcode"]
+    list_select_related = ["icb"]
+    autocomplete_fields = ["icb"]
+
+
+class UserCreationForm(auth_forms.BaseUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "full_name", "role", "icb")
+
+
+class UserChangeForm(auth_forms.UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    add_form = UserCreationForm
+    form = UserChangeForm
+    ordering = ["email"]
+    list_display = [
+        "email",
+        "full_name",
+        "role",
+        "professional_role",
+        "practice",
+        "icb",
+        "is_active",
+    ]
+    list_filter = ["role", "professional_role", "is_active"]
+    list_select_related = ["practice", "icb"]
+    search_fields = ["email", "full_name"]
+    autocomplete_fields = ["practice", "icb"]
+    readonly_fields = ["last_login", "date_joined", "email_verified_at"]
+    filter_horizontal = []
+    fieldsets = [
+        (None, {"fields": ["email", "password"]}),
+        (
+            "Person",
+            {"fields": ["full_name", "professional_role", "registration_number", "practice"]},
+        ),
+        ("Access", {"fields": ["role", "icb", "is_active"]}),
+        ("Dates", {"fields": ["last_login", "date_joined", "email_verified_at"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "full_name", "role", "icb", "password1", "password2"],
+            },
+        ),
+    ]

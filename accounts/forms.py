@@ -1,0 +1,276 @@
+"""Forms for signing up, signing in and keeping a profile up to date."""
+
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Layout
+from django import forms
+from django.conf import settings
+from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import password_validation
+from django.core.exceptions import ValidationError
+
+from accounts.models import (
+    Practice,
+    ProfessionalRole,
+    User,
+    normalise_registration_number,
+    validate_registration_number,
+)
+from core.layout import Submit
+
+INVALID_EMAIL = "Enter an email address in the correct format, like name@nhs.net"
+
+
+def email_domain_accepted(email: str) -> bool:
+    """Return whether the address is at an accepted domain or one of its subdomains."""
+    domain = email.rsplit("@", 1)[-1].lower()
+    return any(
+        domain == accepted or domain.endswith("." + accepted)
+        for accepted in settings.ACCEPTED_EMAIL_DOMAINS
+    )
+
+
+class PracticeCodeField(forms.CharField):
+    """A GP practice chosen by its ODS code, which clinicians find on practice letters."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Your GP practice's ODS code")
+        kwargs.setdefault(
+            "help_text",
+            "A letter and 5 numbers, for example B86001. Your practice manager can tell you.",
+        )
+        kwargs.setdefault("max_length", 10)
+        kwargs.setdefault("error_messages", {"required": "Enter your GP practice's ODS code"})
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return super().to_python(value).strip().upper()
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        practice = Practice.objects.select_related("icb").filter(ods_code=code).first()
+        if practice is None:
+            raise ValidationError(
+                "We could not find a GP practice with the ODS code %(code)s. Check the code "
+                "with your practice manager",
+                params={"code": code},
+                code="unknown_practice",
+            )
+        return practice
+
+    def prepare_value(self, value):
+        return value.ods_code if isinstance(value, Practice) else value
+
+
+class RegistrationNumberField(forms.CharField):
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "GMC or NMC number (optional)")
+        kwargs.setdefault(
+            "help_text",
+            "For your certificates. A GMC number is 7 numbers; an NMC PIN is like 12A3456E.",
+        )
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("max_length", 12)
+        kwargs.setdefault("validators", [validate_registration_number])
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        return normalise_registration_number(super().clean(value))
+
+
+class SignUpForm(forms.Form):
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+        error_messages={"required": "Enter your full name"},
+    )
+    email = forms.EmailField(
+        label="Work email address",
+        max_length=254,
+        help_text="Use your nhs.net or nhs.uk address. We will send you a link to confirm it.",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"required": "Enter your work email address", "invalid": INVALID_EMAIL},
+    )
+    professional_role = forms.ChoiceField(
+        label="Your professional role",
+        choices=ProfessionalRole.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select your professional role"},
+    )
+    registration_number = RegistrationNumberField()
+    practice = PracticeCodeField()
+    password1 = forms.CharField(
+        label="Create a password",
+        strip=False,
+        help_text="At least 12 characters. A few unrelated words make a strong password.",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Create a password"},
+    )
+    password2 = forms.CharField(
+        label="Confirm your password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter your password again to confirm it"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout(
+            "full_name",
+            "email",
+            "professional_role",
+            "registration_number",
+            "practice",
+            "password1",
+            "password2",
+            Submit("Create account"),
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if not email_domain_accepted(email):
+            domains = " or ".join(settings.ACCEPTED_EMAIL_DOMAINS)
+            raise ValidationError(
+                f"Enter an email address ending in {domains}", code="domain_not_accepted"
+            )
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(
+                "An account already uses this email address. Sign in, or reset your password",
+                code="email_taken",
+            )
+        return email
+
+    def clean(self):
+        cleaned = super().clean()
+        password1, password2 = cleaned.get("password1"), cleaned.get("password2")
+        if password1 and password2 and password1 != password2:
+            self.add_error("password2", "The passwords do not match")
+        elif password1:
+            candidate = User(email=cleaned.get("email", ""), full_name=cleaned.get("full_name", ""))
+            try:
+                password_validation.validate_password(password1, candidate)
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class SignInForm(auth_forms.AuthenticationForm):
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "autofocus": True, "spellcheck": "false"}
+        ),
+        error_messages={"required": "Enter your email address", "invalid": INVALID_EMAIL},
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "Confirm your email address using the link we sent you before you sign in",
+    }
+
+    def __init__(self, request=None, *args, **kwargs):
+        super().__init__(request, *args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout("username", "password", Submit("Sign in"))
+
+
+class ProfileForm(forms.ModelForm):
+    practice = PracticeCodeField(required=False)
+    registration_number = RegistrationNumberField()
+
+    class Meta:
+        model = User
+        fields = ["full_name", "professional_role", "registration_number", "practice"]
+        widgets = {"professional_role": forms.RadioSelect}
+        labels = {"full_name": "Full name", "professional_role": "Your professional role"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        role_field = self.fields["professional_role"]
+        role_field.choices = ProfessionalRole.choices
+        if self.instance.is_clinician:
+            self.fields["practice"].required = True
+            role_field.required = True
+        else:
+            # Admins need neither a practice nor a professional role.
+            role_field.required = False
+            self.fields["practice"].help_text = "Optional for admins."
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout(
+            "full_name",
+            "professional_role",
+            "registration_number",
+            "practice",
+            Submit("Save changes"),
+        )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={"required": "Enter your email address", "invalid": INVALID_EMAIL},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout("email", Submit("Send reset link"))
+
+
+def _set_password_messages(form) -> None:
+    form.fields["new_password1"].error_messages["required"] = "Enter a new password"
+    form.fields["new_password2"].error_messages["required"] = (
+        "Enter your new password again to confirm it"
+    )
+    form.error_messages["password_mismatch"] = "The passwords do not match"  # noqa: S105
+
+
+class SetPasswordForm(auth_forms.SetPasswordForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = "At least 12 characters."
+        self.fields["new_password2"].label = "Confirm new password"
+        _set_password_messages(self)
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout("new_password1", "new_password2", Submit("Save password"))
+
+
+class PasswordChangeForm(auth_forms.PasswordChangeForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["old_password"].label = "Current password"
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = "At least 12 characters."
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["old_password"].error_messages["required"] = "Enter your current password"
+        _set_password_messages(self)
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout(
+            "old_password", "new_password1", "new_password2", Submit("Change password")
+        )

@@ -1,0 +1,184 @@
+"""Writes for accounts and organisations."""
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from accounts.models import ICB, Practice, User
+
+PRACTICE_CSV_COLUMNS = ("ods_code", "name", "postcode", "icb_ods_code")
+PRACTICE_ODS_CODE = re.compile(r"^[A-Z]\d{5}$")
+# The shape of a UK postcode (outward code, space, inward code); it does not prove one exists.
+POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
+
+
+class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
+    """Make one-use links for verifying an email address; verifying invalidates the link."""
+
+    key_salt = "accounts.EmailVerificationTokenGenerator"
+
+    def _make_hash_value(self, user, timestamp):
+        return f"{user.pk}{user.email}{user.email_verified_at}{user.is_active}{timestamp}"
+
+
+email_verification_token = EmailVerificationTokenGenerator()
+
+
+def user_sign_up(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    professional_role: str,
+    registration_number: str,
+    practice: Practice,
+    request,
+) -> User:
+    """Create an inactive clinician and email them a link to verify their address."""
+    user = User.objects.create_user(
+        email=email,
+        password=password,
+        full_name=full_name,
+        professional_role=professional_role,
+        registration_number=registration_number,
+        practice=practice,
+        is_active=False,
+    )
+    transaction.on_commit(lambda: send_verification_email(user=user, request=request))
+    return user
+
+
+def send_verification_email(*, user: User, request) -> None:
+    """Email the user a link that verifies their address and activates their account."""
+    path = reverse(
+        "accounts:verify_email",
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": email_verification_token.make_token(user),
+        },
+    )
+    context = {
+        "user": user,
+        "url": request.build_absolute_uri(path),
+        "service_name": settings.SERVICE_NAME,
+    }
+    send_mail(
+        subject=f"Confirm your email address for {settings.SERVICE_NAME}",
+        message=render_to_string("accounts/email/verify_email.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
+
+
+def user_verify_email(*, user: User) -> None:
+    """Mark the user's email as verified and let them sign in."""
+    user.email_verified_at = timezone.now()
+    user.is_active = True
+    user.save(update_fields=["email_verified_at", "is_active"])
+
+
+@dataclass
+class PracticeImportResult:
+    created: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _clean_postcode(value: str) -> str:
+    compact = re.sub(r"\s+", "", value).upper()
+    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
+
+
+def practices_import(*, text: str) -> PracticeImportResult:
+    """Create or update practices from CSV text; import nothing if any row is wrong.
+
+    Every bad row is reported with its line number (the header is line 1), so the whole
+    file can be corrected in one go.
+    """
+    result = PracticeImportResult()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = tuple((name or "").strip() for name in (reader.fieldnames or ()))
+    missing = [c for c in PRACTICE_CSV_COLUMNS if c not in header]
+    if missing:
+        result.errors.append(
+            f"Line 1: the header must name the columns {', '.join(PRACTICE_CSV_COLUMNS)}; "
+            f"missing {', '.join(missing)}"
+        )
+        return result
+    reader.fieldnames = list(header)
+
+    icbs = {icb.ods_code: icb for icb in ICB.objects.all()}
+    today = timezone.localdate()
+    seen: dict[str, int] = {}
+    valid_rows = []
+    for row in reader:
+        line = reader.line_num
+        if None in row:
+            result.errors.append(f"Line {line}: too many values (expected {len(header)})")
+            continue
+        values = {c: (row.get(c) or "").strip() for c in PRACTICE_CSV_COLUMNS}
+        problems = []
+        ods = values["ods_code"].upper()
+        if not ods:
+            problems.append("ODS code is empty")
+        elif not PRACTICE_ODS_CODE.match(ods):
+            problems.append(f"ODS code {ods!r} is not a practice code (a letter and 5 digits)")
+        elif ods in seen:
+            problems.append(f"ODS code {ods} appears again (first on line {seen[ods]})")
+        if not values["name"]:
+            problems.append("name is empty")
+        elif len(values["name"]) > Practice._meta.get_field("name").max_length:
+            problems.append("name is longer than 200 characters")
+        postcode = _clean_postcode(values["postcode"])
+        if not POSTCODE.match(postcode):
+            problems.append(f"postcode {values['postcode']!r} is not a UK postcode")
+        icb_code = values["icb_ods_code"].upper()
+        icb = icbs.get(icb_code)
+        if icb is None:
+            problems.append(f"ICB code {icb_code!r} is not a known ICB")
+        elif icb.valid_to and icb.valid_to < today:
+            problems.append(
+                f"ICB {icb_code} ({icb.name}) closed on {icb.valid_to:%-d %B %Y}; "
+                "use the ICB the practice belongs to now"
+            )
+        if problems:
+            result.errors.append(f"Line {line}: " + "; ".join(problems))
+            continue
+        seen[ods] = line
+        valid_rows.append((ods, values["name"], postcode, icb))
+
+    if result.errors:
+        return result
+    if not valid_rows:
+        result.errors.append("The file has a header but no practices")
+        return result
+
+    with transaction.atomic():
+        existing = Practice.objects.in_bulk([r[0] for r in valid_rows], field_name="ods_code")
+        to_create, to_update = [], []
+        for ods, name, postcode, icb in valid_rows:
+            practice = existing.get(ods)
+            if practice is None:
+                to_create.append(Practice(ods_code=ods, name=name, postcode=postcode, icb=icb))
+            else:
+                practice.name, practice.postcode, practice.icb = name, postcode, icb
+                to_update.append(practice)
+        Practice.objects.bulk_create(to_create, batch_size=1000)
+        Practice.objects.bulk_update(to_update, ["name", "postcode", "icb"], batch_size=1000)
+    result.created, result.updated = len(to_create), len(to_update)
+    return result

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("login/", views.SignInView.as_view(), name="login"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("signup/", views.signup, name="signup"),
+    path("signup/check-your-email/", views.signup_done, name="signup_done"),
+    path("verify/<uidb64>/<token>/", views.verify_email, name="verify_email"),
+    path("profile/", views.profile, name="profile"),
+    path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("password_reset/done/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        "reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+]

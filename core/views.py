@@ -1,0 +1,66 @@
+"""Start page, health check, accessibility statement and the styled error pages."""
+
+import logging
+
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection, transaction
+from django.http import HttpResponseServerError, JsonResponse
+from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
+
+logger = logging.getLogger(__name__)
+
+
+@login_not_required
+def start(request):
+    """Show what the service is for, and to a signed-in user what their role can do."""
+    return render(request, "core/start.html")
+
+
+@login_not_required
+def accessibility(request):
+    """Show the accessibility statement."""
+    return render(request, "core/accessibility.html")
+
+
+@login_not_required
+@never_cache
+@transaction.non_atomic_requests  # an atomic request would fail before the check could answer 503
+def healthz(request):
+    """Answer 200 when the app and its database answer, 503 when the database does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:  # any database failure means "not healthy"
+        logger.exception("Health check: the database did not answer")
+        return JsonResponse({"status": "unavailable", "database": "down"}, status=503)
+    return JsonResponse({"status": "ok", "database": "up"})
+
+
+@requires_csrf_token
+def bad_request(request, exception=None):
+    return render(request, "errors/400.html", status=400)
+
+
+@requires_csrf_token
+def permission_denied(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+@requires_csrf_token
+def page_not_found(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+@requires_csrf_token
+def server_error(request):
+    # No context processors here: whatever failed may be what they depend on.
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())
+
+
+def csrf_failure(request, reason=""):
+    """Explain an expired or missing form token without blaming the user."""
+    return render(request, "errors/csrf.html", status=403)
