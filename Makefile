@@ -39,6 +39,7 @@ static_build/nhsuk/.copied: node_modules/.installed
 run: install
 	mkdir -p var
 	$(MANAGE) migrate --no-input
+	$(MANAGE) load_training
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -6,6 +6,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("core.urls")),
     path("accounts/", include("accounts.urls")),
+    path("training/", include("training.urls")),
+    path("certificates/", include("training.certificate_urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -21,7 +21,7 @@ class NavItem:
 # (label, URL name, roles that see it)
 _MENU = (
     ("My training", "training:home", {Role.CLINICIAN}),
-    ("Certificates", "training:certificates", {Role.CLINICIAN}),
+    ("Certificates", "certificates:list", {Role.CLINICIAN}),
     ("Screening checklist", "screening:new", {Role.CLINICIAN}),
     (
         "Referral directory",

@@ -25,6 +25,7 @@ INSTALLED_APPS = [
     "axes",
     "core",
     "accounts",
+    "training",
 ]
 
 MIDDLEWARE = [
@@ -161,5 +162,7 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         # Failed sign-ins and lockouts are logged at WARNING; the routine bookkeeping is not.
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

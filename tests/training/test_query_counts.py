@@ -1,0 +1,65 @@
+"""Training pages make a fixed number of queries, however many attempts are stored."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import UserFactory
+from training.services import attempt_start, attempt_submit, page_view_record
+
+
+def count_queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(ctx.captured_queries)
+
+
+def add_history(users, course, rounds):
+    """Give each user `rounds` submitted attempts at every module, plus page views."""
+    for user in users:
+        for module in course:
+            for page in module.pages.all():
+                page_view_record(user=user, page=page)
+            for _ in range(rounds):
+                attempt_submit(attempt=attempt_start(user=user, module=module), selections={})
+
+
+URLS = [
+    reverse("training:home"),
+    reverse("training:module", args=["alpha"]),
+    reverse("training:page", args=["alpha", 1]),
+    reverse("training:quiz", args=["alpha"]),
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url", URLS)
+def test_query_count_does_not_grow_with_attempts(
+    clinician_client, clinician, course, before_survey_done, url
+):
+    add_history([clinician], course, rounds=1)
+    clinician_client.get(url)  # warm: the quiz page starts its attempt on the first visit
+    before = count_queries(clinician_client, url)
+
+    others = [UserFactory(practice=clinician.practice) for _ in range(3)]
+    add_history(others + [clinician], course, rounds=3)
+    clinician_client.get(url)
+    after = count_queries(clinician_client, url)
+    assert after == before
+    assert after <= 12, f"{url} makes {after} queries"
+
+
+@pytest.mark.django_db
+def test_pinned_counts(
+    clinician_client, clinician, course, before_survey_done, django_assert_num_queries
+):
+    add_history([clinician], course, rounds=2)
+    # Session and user, the request's savepoint pair (ATOMIC_REQUESTS inside the test's
+    # transaction), then the page's own reads: version, surveys, modules, certificate.
+    with django_assert_num_queries(8):
+        clinician_client.get(reverse("training:home"))
+    # ... module, statuses, pages, attempts (with their module joined).
+    with django_assert_num_queries(10):
+        clinician_client.get(reverse("training:module", args=["alpha"]))

@@ -1,0 +1,48 @@
+"""Certificates: the learner's list, public verification, and the owner's PDF."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+
+from training.access import clinician_required
+from training.models import Certificate, ReflectiveNote
+from training.pdf import certificate_pdf
+
+
+@clinician_required
+def certificate_list(request):
+    """List the learner's own certificates."""
+    certificates = Certificate.objects.filter(user=request.user)
+    return render(request, "training/certificates.html", {"certificates": certificates})
+
+
+@login_not_required
+def verify(request, pk):
+    """Show anyone the facts needed to check a certificate: name, date, modules, validity."""
+    certificate = get_object_or_404(Certificate, pk=pk)
+    return render(request, "training/certificate_verify.html", {"certificate": certificate})
+
+
+@clinician_required
+@never_cache
+def pdf(request, pk):
+    """Give the certificate's owner, and only them, its PDF; notes included if asked for."""
+    certificate = get_object_or_404(Certificate, pk=pk, user=request.user)
+    notes = []
+    if request.GET.get("notes") == "1":
+        titles = {m["slug"]: m["title"] for m in certificate.modules}
+        notes = [
+            {"title": titles.get(n.module.slug, n.module.title), "text": n.text}
+            for n in ReflectiveNote.objects.filter(user=request.user).select_related("module")
+        ]
+    verify_url = request.build_absolute_uri(reverse("certificates:verify", args=[certificate.pk]))
+    response = HttpResponse(
+        certificate_pdf(certificate, verify_url=verify_url, notes=notes),
+        content_type="application/pdf",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="spotting-stalking-certificate-{certificate.pk}.pdf"'
+    )
+    return response
