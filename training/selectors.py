@@ -69,7 +69,7 @@ def modules_with_status(user) -> list[ModuleStatus]:
         pages_viewed=Subquery(viewed),
         completed_at=Subquery(completed),
         attempted=Exists(attempted),
-    )
+    ).order_by("order")  # Meta.ordering is not applied to aggregate queries
     result = []
     for m in modules:
         if m.completed_at:

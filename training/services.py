@@ -221,8 +221,11 @@ def certificate_issue_if_complete(*, user, version: str) -> Certificate | None:
     existing = Certificate.objects.filter(user=user, content_version=version).first()
     if existing:
         return existing
-    modules = Module.objects.filter(is_active=True).annotate(
-        done=Count("completions", filter=Q(completions__user=user))
+    # Meta.ordering is not applied to aggregate queries: order explicitly.
+    modules = (
+        Module.objects.filter(is_active=True)
+        .annotate(done=Count("completions", filter=Q(completions__user=user)))
+        .order_by("order")
     )
     if not modules or any(m.done == 0 for m in modules):
         return None
