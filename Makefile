@@ -40,6 +40,7 @@ run: install
 	mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_training
+	$(MANAGE) load_referrals --examples
 	$(MANAGE) seed_demo
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 

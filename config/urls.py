@@ -8,6 +8,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("training/", include("training.urls")),
     path("certificates/", include("training.certificate_urls")),
+    path("referrals/", include("referrals.urls")),
+    path("api/oruk/", include("referrals.api_urls")),
+    path("screening/", include("screening.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -38,14 +38,16 @@ def menu_for(user, current_path: str) -> list[NavItem]:
     """Return the navigation items this user's role may use, marking the current one."""
     if not user.is_authenticated:
         return []
-    items = []
+    links = []
     for label, url_name, roles in _MENU:
         if user.role not in roles:
             continue
         try:
-            href = reverse(url_name)
+            links.append((label, reverse(url_name)))
         except NoReverseMatch:
             continue
-        current = current_path == href or (href != "/" and current_path.startswith(href))
-        items.append(NavItem(label=label, href=href, current=current))
-    return items
+    # The current item is the one whose address is the longest prefix of this page's, so
+    # /referrals/manage/ marks "Manage directory" and not "Referral directory" as well.
+    matching = [href for _, href in links if href != "/" and current_path.startswith(href)]
+    current = max(matching, key=len, default=None)
+    return [NavItem(label=label, href=href, current=href == current) for label, href in links]

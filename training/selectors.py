@@ -64,12 +64,16 @@ def modules_with_status(user) -> list[ModuleStatus]:
         "completed_at"
     )[:1]
     attempted = Attempt.objects.filter(user=user, module=OuterRef("pk"))
-    modules = Module.objects.filter(is_active=True).annotate(
-        page_count=Count("pages", distinct=True),
-        pages_viewed=Subquery(viewed),
-        completed_at=Subquery(completed),
-        attempted=Exists(attempted),
-    ).order_by("order")  # Meta.ordering is not applied to aggregate queries
+    modules = (
+        Module.objects.filter(is_active=True)
+        .annotate(
+            page_count=Count("pages", distinct=True),
+            pages_viewed=Subquery(viewed),
+            completed_at=Subquery(completed),
+            attempted=Exists(attempted),
+        )
+        .order_by("order")
+    )  # Meta.ordering is not applied to aggregate queries
     result = []
     for m in modules:
         if m.completed_at:

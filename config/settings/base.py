@@ -26,6 +26,8 @@ INSTALLED_APPS = [
     "core",
     "accounts",
     "training",
+    "referrals",
+    "screening",
 ]
 
 MIDDLEWARE = [
@@ -140,6 +142,9 @@ CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Screenings are deleted after this many days by `manage.py purge_screenings` (run daily).
+SCREENING_RETENTION_DAYS = env.int("SCREENING_RETENTION_DAYS", default=365)
 
 SERVICE_NAME = "Spotting Stalking"
 SERVICE_PHASE = env("SERVICE_PHASE", default="beta")

@@ -1,0 +1,398 @@
+"""Forms for the referral directory: the directory's filters and the service editor."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+
+from core.layout import Field, Fieldset, Layout, Submit
+from referrals import rules
+from referrals.models import Gender, ReferralRoute, ServiceType
+from referrals.services import LocationDetails, ServiceDetails
+
+AREA_NATIONAL = "national"
+AREA_ICBS = "icbs"
+
+
+class DirectoryFilterForm(forms.Form):
+    """Which ICB's directory to show, and optional filters; submitted with GET."""
+
+    icb = forms.ChoiceField(label="ICB area", required=False)
+    type = forms.ChoiceField(
+        label="Type of service",
+        required=False,
+        choices=[("", "All types")] + ServiceType.choices,
+        error_messages={"invalid_choice": "Select a type of service from the list"},
+    )
+    self_referral = forms.BooleanField(
+        label="Only services patients can contact themselves", required=False
+    )
+
+    def __init__(self, *args, icbs, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.icbs = {icb.ods_code: icb for icb in icbs}
+        field = self.fields["icb"]
+        field.choices = [("", "Choose an ICB")] + [(icb.ods_code, icb.short_name) for icb in icbs]
+        field.error_messages["invalid_choice"] = "Select an ICB from the list"
+        self.helper = FormHelper()
+        self.helper.form_method = "get"
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout(
+            "icb", "type", "self_referral", Submit("Show services", secondary=True)
+        )
+
+    def clean_icb(self):
+        code = self.cleaned_data["icb"]
+        return self.icbs.get(code) if code else None
+
+
+def _text(label, *, required=False, max_length=200, hint="", required_message="", **attrs):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=hint,
+        widget=forms.TextInput(attrs=attrs) if attrs else forms.TextInput,
+        error_messages={
+            "required": required_message or f"Enter {label.lower()}",
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+    )
+
+
+def _textarea(label, *, required=False, max_length=2000, hint="", required_message="", rows=4):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        help_text=hint,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": required_message or f"Enter {label.lower()}",
+            "max_length": f"{label} must be {max_length} characters or fewer",
+        },
+    )
+
+
+def _age(label):
+    return forms.IntegerField(
+        label=label,
+        required=False,
+        validators=[MinValueValidator(0), MaxValueValidator(rules.OLDEST_AGE)],
+        widget=forms.TextInput(
+            attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+        error_messages={
+            "invalid": f"{label} must be a whole number, like 16",
+            "min_value": f"{label} must be 0 or more",
+            "max_value": f"{label} must be {rules.OLDEST_AGE} or less",
+        },
+    )
+
+
+class ServiceForm(forms.Form):
+    """Add or edit a service. Site admins choose its area; an ICB admin's is their own ICB."""
+
+    name = _text("Service name", required=True, max_length=200)
+    organisation = _text(
+        "Organisation that runs it",
+        required=True,
+        hint="Use the same name as other entries for this organisation, so they are grouped.",
+        required_message="Enter the organisation that runs the service",
+    )
+    service_type = forms.ChoiceField(
+        label="Type of service",
+        choices=ServiceType.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the type of service"},
+    )
+    description = _textarea(
+        "What the service does",
+        required=True,
+        hint="One or two sentences a clinician can read in a consultation.",
+        required_message="Enter what the service does",
+    )
+    minimum_age = _age("Youngest age (optional)")
+    maximum_age = _age("Oldest age (optional)")
+    gender = forms.ChoiceField(
+        label="Is the service only for people of one gender?",
+        required=False,
+        choices=[("", "No, it is for any gender")] + Gender.choices,
+        widget=forms.RadioSelect,
+    )
+    eligibility = _textarea(
+        "Who the service is for (optional)",
+        hint="For example: high-risk victims only, or people who live in a named area.",
+        rows=3,
+    )
+    referral_route = forms.ChoiceField(
+        label="How do people get to the service?",
+        choices=ReferralRoute.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select how people get to the service"},
+    )
+    referral_instructions = _textarea(
+        "How to refer (optional)",
+        hint="Forms, what to send with them (such as the DASH), consent needed.",
+        rows=3,
+    )
+    phone = _text(
+        "Phone number (optional)",
+        max_length=30,
+        hint="For example, 0808 802 0300",
+        type="tel",
+        autocomplete="off",
+        **{"class": "nhsuk-input--width-20"},
+    )
+    phone_notes = _text(
+        "About the phone line (optional)",
+        max_length=300,
+        hint="For example: London service: press 2",
+    )
+    email = forms.EmailField(
+        label="Email address (optional)",
+        required=False,
+        max_length=254,
+        widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+        error_messages={
+            "invalid": "Enter an email address in the correct format, like name@example.org"
+        },
+    )
+    website = forms.URLField(
+        label="Website (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"spellcheck": "false"}),
+        error_messages={"invalid": "Enter a web address, like https://www.example.org"},
+    )
+    opening_hours = _text(
+        "Opening hours (optional)",
+        max_length=500,
+        hint="For example: Monday to Friday, 9am to 5pm. Closed on bank holidays.",
+    )
+    location_name = _text("Building or place name (optional)", max_length=200)
+    location_address = _text("Address line", max_length=200)
+    location_town = _text("Town or city", max_length=100, **{"class": "nhsuk-u-width-two-thirds"})
+    location_postcode = _text(
+        "Postcode (optional)",
+        max_length=10,
+        autocomplete="off",
+        **{"class": "nhsuk-input--width-10"},
+    )
+    area = forms.ChoiceField(
+        label="Where is the service available?",
+        choices=[
+            (AREA_NATIONAL, "Across England (national)"),
+            (AREA_ICBS, "In one or more ICB areas"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select where the service is available"},
+    )
+    area_icbs = forms.MultipleChoiceField(
+        label="Which ICB areas?",
+        required=False,
+        help_text="Only for a service in ICB areas. Select all that apply.",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Select ICBs from the list"},
+    )
+    verification_note = _text(
+        "Anything still to check (optional)",
+        max_length=300,
+        hint="Shown to admins, and with the entry in the directory, until it is cleared.",
+    )
+    checked = forms.BooleanField(
+        label="I have checked these details with the service today", required=False
+    )
+
+    def __init__(self, *args, user, icbs, service=None, **kwargs):
+        """`icbs` are the ICBs a site admin may choose from; ICB admins do not choose."""
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.service = service
+        self.chooses_area = user.is_site_admin
+        self.icbs = {icb.ods_code: icb for icb in icbs}
+        if self.chooses_area:
+            self.fields["area_icbs"].choices = [(icb.ods_code, icb.short_name) for icb in icbs]
+        else:
+            del self.fields["area"]
+            del self.fields["area_icbs"]
+        if service is None:
+            del self.fields["checked"]
+
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout(
+            "name",
+            "organisation",
+            Field("service_type", label_size="m"),
+            "description",
+            Fieldset(
+                "Who it is for",
+                Field("minimum_age"),
+                Field("maximum_age"),
+                Field("gender", label_size="s"),
+                "eligibility",
+            ),
+            Fieldset(
+                "How to refer",
+                Field("referral_route", label_size="s"),
+                "referral_instructions",
+            ),
+            Fieldset(
+                "Contact details",
+                "phone",
+                "phone_notes",
+                "email",
+                "website",
+                "opening_hours",
+                hint="Give at least one way to reach the service: phone, email, website or "
+                "referral instructions.",
+            ),
+            Fieldset(
+                "Where it is based (optional)",
+                "location_name",
+                "location_address",
+                "location_town",
+                "location_postcode",
+                hint="Only if patients go there in person.",
+            ),
+            # Not a conditional reveal: NHS.UK's script marks the radio aria-expanded, which
+            # axe reports as not allowed on a radio.
+            *(
+                [Field("area", label_size="m"), Field("area_icbs", label_size="s")]
+                if self.chooses_area
+                else []
+            ),
+            "verification_note",
+            *([Field("checked", legend="Checking the details")] if service else []),
+            Submit("Save service", prevent_double_click=True),
+        )
+
+    @classmethod
+    def initial_for(cls, service) -> dict:
+        """Return the form's starting values for an existing service."""
+        location = service.location_or_none
+        codes = [icb.ods_code for icb in service.area_icbs.all()]
+        return {
+            "name": service.name,
+            "organisation": service.organisation.name,
+            "service_type": service.service_type,
+            "description": service.description,
+            "minimum_age": service.minimum_age,
+            "maximum_age": service.maximum_age,
+            "gender": service.gender,
+            "eligibility": service.eligibility,
+            "referral_route": service.referral_route,
+            "referral_instructions": service.referral_instructions,
+            "phone": service.phone,
+            "phone_notes": service.phone_notes,
+            "email": service.email,
+            "website": service.website,
+            "opening_hours": service.opening_hours,
+            "location_name": location.name if location else "",
+            "location_address": location.address if location else "",
+            "location_town": location.town if location else "",
+            "location_postcode": location.postcode if location else "",
+            "area": AREA_NATIONAL if service.is_national else AREA_ICBS,
+            "area_icbs": codes,
+            "verification_note": service.verification_note,
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, value in cleaned.items():
+            if isinstance(value, str):
+                cleaned[name] = rules.normalise_text(value)
+        return self._check_together(cleaned)
+
+    def clean_website(self):
+        website = self.cleaned_data["website"]
+        # Only web links: the directory shows it as a link, and imports accept only these.
+        if website and not website.lower().startswith(("https://", "http://")):
+            raise ValidationError("Enter a web address, like https://www.example.org")
+        return website
+
+    def clean_phone(self):
+        phone = " ".join(self.cleaned_data["phone"].split())
+        if phone and not rules.is_phone_number(phone):
+            raise ValidationError(
+                "Enter a phone number using only numbers and spaces, like 0808 802 0300",
+                code="invalid_phone",
+            )
+        return phone
+
+    def clean_location_postcode(self):
+        postcode = rules.normalise_postcode(self.cleaned_data["location_postcode"])
+        if postcode and not rules.is_postcode(postcode):
+            raise ValidationError("Enter a full UK postcode, like LS1 4AP", code="invalid_postcode")
+        return postcode
+
+    def _check_together(self, cleaned):
+        """Check the rules that involve more than one field."""
+        minimum, maximum = cleaned.get("minimum_age"), cleaned.get("maximum_age")
+        if minimum is not None and maximum is not None and minimum > maximum:
+            self.add_error(
+                "maximum_age", "Oldest age must be the same as or more than youngest age"
+            )
+        ways = ("phone", "email", "website", "referral_instructions")
+        if not any(cleaned.get(name) for name in ways) and not any(
+            name in self.errors for name in ways
+        ):
+            self.add_error(
+                "phone", "Enter at least one way to reach the service: phone, email or website"
+            )
+        if any(cleaned.get(f"location_{part}") for part in ("name", "address", "town", "postcode")):
+            for name, message in (
+                ("location_address", "Enter the address line, or leave the location empty"),
+                ("location_town", "Enter the town or city, or leave the location empty"),
+            ):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, message)
+        if self.chooses_area and "area_icbs" not in self.errors:
+            area, icbs = cleaned.get("area"), cleaned.get("area_icbs")
+            if area == AREA_ICBS and not icbs:
+                self.add_error("area_icbs", "Select at least one ICB area")
+            elif area == AREA_NATIONAL and icbs:
+                self.add_error(
+                    "area_icbs", "A national service has no ICB areas: clear the ICBs selected"
+                )
+        return cleaned
+
+    def details(self) -> ServiceDetails:
+        """Return the cleaned form as the service layer takes it."""
+        data = self.cleaned_data
+        if self.chooses_area:
+            is_national = data["area"] == AREA_NATIONAL
+            codes = () if is_national else tuple(sorted(data["area_icbs"]))
+        else:
+            is_national, codes = False, (self.user.icb_id,)
+        location = None
+        if data["location_address"]:
+            location = LocationDetails(
+                name=data["location_name"],
+                address=data["location_address"],
+                town=data["location_town"],
+                postcode=data["location_postcode"],
+            )
+        return ServiceDetails(
+            name=data["name"],
+            organisation_name=data["organisation"],
+            service_type=data["service_type"],
+            description=data["description"],
+            minimum_age=data["minimum_age"],
+            maximum_age=data["maximum_age"],
+            gender=data["gender"],
+            eligibility=data["eligibility"],
+            referral_route=data["referral_route"],
+            referral_instructions=data["referral_instructions"],
+            phone=data["phone"],
+            phone_notes=data["phone_notes"],
+            email=data["email"],
+            website=data["website"],
+            opening_hours=data["opening_hours"],
+            is_national=is_national,
+            icb_codes=codes,
+            location=location,
+            verification_note=data["verification_note"],
+        )

@@ -1,0 +1,533 @@
+"""Directory entries as flat records: checked the same way whether they come from Open Referral
+UK JSON, a CSV file or the seed data, and written out as CSV.
+
+A flat record is a mapping of the `COLUMNS` below to text (CSV cells, or values taken out of an
+ORUK service by `referrals.oruk`). `check_records` turns a list of them into `ServiceRecord`s
+and a list of every problem found, each naming its record, so a whole file can be fixed at once.
+"""
+
+import csv
+import datetime
+import io
+import uuid
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.utils.dateparse import parse_date, parse_datetime
+
+from referrals import rules
+from referrals.models import Gender, ReferralRoute, Service, ServiceType
+
+COLUMNS = (
+    "id",
+    "name",
+    "description",
+    "service_type",
+    "organisation_id",
+    "organisation_name",
+    "organisation_description",
+    "organisation_website",
+    "organisation_email",
+    "minimum_age",
+    "maximum_age",
+    "gender",
+    "eligibility",
+    "referral_route",
+    "referral_instructions",
+    "phone",
+    "phone_notes",
+    "email",
+    "website",
+    "opening_hours",
+    "area",
+    "location_id",
+    "location_name",
+    "location_address",
+    "location_town",
+    "location_postcode",
+    "last_verified_on",
+    "verification_note",
+    "status",
+    "retired_at",
+    "last_modified",
+)
+
+NATIONAL = "national"
+ACTIVE, INACTIVE, DEFUNCT = "active", "inactive", "defunct"
+STATUSES = (ACTIVE, INACTIVE, DEFUNCT)
+
+#: Longest text each column takes (the model's limits).
+MAX_LENGTHS = {
+    "name": 200,
+    "organisation_name": 200,
+    "organisation_website": 500,
+    "organisation_email": 254,
+    "phone": 30,
+    "phone_notes": 300,
+    "email": 254,
+    "website": 500,
+    "opening_hours": 500,
+    "location_name": 200,
+    "location_address": 200,
+    "location_town": 100,
+    "verification_note": 300,
+    "description": 5000,
+    "organisation_description": 5000,
+    "eligibility": 5000,
+    "referral_instructions": 5000,
+}
+
+_url = URLValidator(schemes=["http", "https"])
+
+
+@dataclass(frozen=True)
+class LocationRecord:
+    id: uuid.UUID
+    name: str
+    address: str
+    town: str
+    postcode: str
+
+
+@dataclass(frozen=True)
+class ServiceRecord:
+    """One checked directory entry, ready for `services.directory_import`."""
+
+    id: uuid.UUID
+    name: str
+    description: str
+    service_type: str
+    organisation_id: uuid.UUID
+    organisation_name: str
+    organisation_description: str
+    organisation_website: str
+    organisation_email: str
+    minimum_age: int | None
+    maximum_age: int | None
+    gender: str
+    eligibility: str
+    referral_route: str
+    referral_instructions: str
+    phone: str
+    phone_notes: str
+    email: str
+    website: str
+    opening_hours: str
+    is_national: bool
+    icb_codes: tuple[str, ...]
+    location: LocationRecord | None
+    last_verified_on: datetime.date | None
+    verification_note: str
+    retired_at: datetime.datetime | None
+    last_modified: datetime.datetime | None
+
+
+@dataclass
+class CheckResult:
+    records: list[ServiceRecord] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def timestamp_text(moment: datetime.datetime | None) -> str:
+    """Return a moment as ORUK writes it: UTC, to the millisecond, with a Z; '' for none."""
+    if moment is None:
+        return ""
+    return moment.astimezone(datetime.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def _age(value: str, name: str, problems: list[str]) -> int | None:
+    if not value:
+        return None
+    if not value.isascii() or not value.isdigit() or int(value) > rules.OLDEST_AGE:
+        problems.append(f"{name} {value!r} is not an age from 0 to {rules.OLDEST_AGE}")
+        return None
+    return int(value)
+
+
+def _timestamp(value: str, name: str, problems: list[str]) -> datetime.datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:
+        parsed = None
+    if parsed is None or parsed.tzinfo is None:
+        problems.append(f"{name} {value!r} is not a date and time with a time zone")
+        return None
+    # Milliseconds are what Open Referral UK carries; keeping more would not round-trip.
+    return parsed.replace(microsecond=parsed.microsecond // 1000 * 1000)
+
+
+def _text(flat: dict, name: str) -> str:
+    value = flat.get(name)
+    return "" if value is None else rules.normalise_text(str(value))
+
+
+def check_flat(
+    flat: dict[str, str], *, icb_codes: set[str], today: datetime.date
+) -> tuple[ServiceRecord | None, list[str]]:
+    """Check one flat record; return the record (or None) and every problem found."""
+    problems: list[str] = []
+    v = {name: _text(flat, name) for name in COLUMNS}
+
+    for name, value in v.items():
+        if "\x00" in value:
+            problems.append(f"{name} contains a NUL character")
+            v[name] = value.replace("\x00", "")
+        limit = MAX_LENGTHS.get(name)
+        if limit and len(v[name]) > limit:
+            problems.append(f"{name} is longer than {limit} characters")
+
+    service_id = _uuid(v["id"]) if v["id"] else None
+    if not v["id"]:
+        problems.append("id is missing")
+    elif service_id is None:
+        problems.append(f"id {v['id']!r} is not a UUID")
+    for name in ("name", "description"):
+        if not v[name]:
+            problems.append(f"{name} is missing")
+    if not v["service_type"]:
+        problems.append("service type is missing")
+    elif v["service_type"] not in ServiceType.values:
+        problems.append(
+            f"service type {v['service_type']!r} is not one of {', '.join(ServiceType.values)}"
+        )
+
+    organisation_id = _uuid(v["organisation_id"]) if v["organisation_id"] else None
+    if not v["organisation_id"]:
+        problems.append("organisation id is missing")
+    elif organisation_id is None:
+        problems.append(f"organisation id {v['organisation_id']!r} is not a UUID")
+    if not v["organisation_name"]:
+        problems.append("organisation name is missing")
+
+    minimum = _age(v["minimum_age"], "minimum age", problems)
+    maximum = _age(v["maximum_age"], "maximum age", problems)
+    if minimum is not None and maximum is not None and minimum > maximum:
+        problems.append(f"minimum age {minimum} is above maximum age {maximum}")
+    if v["gender"] and v["gender"] not in Gender.values:
+        problems.append(f"gender {v['gender']!r} is not one of {', '.join(Gender.values)}")
+    if not v["referral_route"]:
+        problems.append("referral route is missing")
+    elif v["referral_route"] not in ReferralRoute.values:
+        problems.append(
+            f"referral route {v['referral_route']!r} is not one of "
+            f"{', '.join(ReferralRoute.values)}"
+        )
+
+    if v["phone"] and not rules.is_phone_number(v["phone"]):
+        problems.append(f"phone {v['phone']!r} is not a phone number (digits and spaces)")
+    for name in ("email", "organisation_email"):
+        if v[name]:
+            try:
+                validate_email(v[name])
+            except ValidationError:
+                problems.append(f"{name.replace('_', ' ')} {v[name]!r} is not an email address")
+    for name in ("website", "organisation_website"):
+        if v[name]:
+            try:
+                _url(v[name])
+            except ValidationError:
+                problems.append(f"{name.replace('_', ' ')} {v[name]!r} is not a web address")
+    if not any(v[name] for name in ("phone", "email", "website", "referral_instructions")):
+        problems.append("there is no phone, email, website or referral instructions")
+
+    area = v["area"].replace(";", " ").replace(",", " ").split()
+    is_national = area == [NATIONAL]
+    codes = tuple(sorted({code.upper() for code in area}))
+    if not area:
+        problems.append("area is missing: give 'national' or the ODS codes of ICBs")
+    elif NATIONAL in area and not is_national:
+        problems.append("area is both national and ICBs; a service is one or the other")
+    elif not is_national:
+        unknown = [code for code in codes if code not in icb_codes]
+        if unknown:
+            problems.append(f"unknown ICB code(s): {', '.join(unknown)}")
+
+    location = None
+    has_location = any(
+        v[name]
+        for name in ("location_name", "location_address", "location_town", "location_postcode")
+    )
+    if has_location:
+        if not v["location_address"]:
+            problems.append("location address is missing")
+        if not v["location_town"]:
+            problems.append("location town is missing")
+        postcode = rules.normalise_postcode(v["location_postcode"])
+        if postcode and not rules.is_postcode(postcode):
+            problems.append(f"location postcode {v['location_postcode']!r} is not a UK postcode")
+        location_id = _uuid(v["location_id"]) if v["location_id"] else None
+        if v["location_id"] and location_id is None:
+            problems.append(f"location id {v['location_id']!r} is not a UUID")
+        elif location_id is None and service_id is not None:
+            location_id = uuid.uuid5(service_id, "location")
+        location = LocationRecord(
+            id=location_id or uuid.uuid4(),
+            name=v["location_name"],
+            address=v["location_address"],
+            town=v["location_town"],
+            postcode=postcode,
+        )
+
+    last_verified_on = None
+    if v["last_verified_on"]:
+        try:
+            last_verified_on = parse_date(v["last_verified_on"])
+        except ValueError:
+            last_verified_on = None
+        if last_verified_on is None:
+            problems.append(f"last checked date {v['last_verified_on']!r} is not a date")
+        elif last_verified_on > today:
+            problems.append(f"last checked date {last_verified_on} is in the future")
+
+    status = v["status"].lower() or ACTIVE
+    if status not in STATUSES:
+        problems.append(f"status {v['status']!r} is not one of {', '.join(STATUSES)}")
+    last_modified = _timestamp(v["last_modified"], "last modified", problems)
+    retired_at = None
+    if status in (INACTIVE, DEFUNCT):
+        retired_at = _timestamp(v["retired_at"], "retired at", problems) or last_modified
+        if retired_at is None and v["retired_at"] == "":
+            problems.append("retired at is missing for a service that is not active")
+
+    if problems:
+        return None, problems
+    return (
+        ServiceRecord(
+            id=service_id,
+            name=v["name"],
+            description=v["description"],
+            service_type=v["service_type"],
+            organisation_id=organisation_id,
+            organisation_name=v["organisation_name"],
+            organisation_description=v["organisation_description"],
+            organisation_website=v["organisation_website"],
+            organisation_email=v["organisation_email"],
+            minimum_age=minimum,
+            maximum_age=maximum,
+            gender=v["gender"],
+            eligibility=v["eligibility"],
+            referral_route=v["referral_route"],
+            referral_instructions=v["referral_instructions"],
+            phone=v["phone"],
+            phone_notes=v["phone_notes"],
+            email=v["email"],
+            website=v["website"],
+            opening_hours=v["opening_hours"],
+            is_national=is_national,
+            icb_codes=() if is_national else codes,
+            location=location,
+            last_verified_on=last_verified_on,
+            verification_note=v["verification_note"],
+            retired_at=retired_at,
+            last_modified=last_modified,
+        ),
+        [],
+    )
+
+
+#: A flat record as read from a file: its label for messages ("Line 3", "Record 2 ('Name')"),
+#: the record (None when it could not be read at all) and the problems reading it.
+Labelled = tuple[str, dict[str, str] | None, list[str]]
+
+
+def check_records(
+    labelled: list[Labelled],
+    *,
+    icb_codes: set[str],
+    today: datetime.date,
+) -> CheckResult:
+    """Check every labelled flat record, and that ids are not repeated across them.
+
+    Each problem is reported as "<label>: <problem>", a record's problems together; the
+    result has records only when there are no problems at all.
+    """
+    result = CheckResult()
+    seen_services: dict[str, str] = {}
+    seen_locations: dict[uuid.UUID, str] = {}
+    organisation_names: dict[uuid.UUID, tuple[str, str]] = {}
+    organisation_ids: dict[str, tuple[uuid.UUID, str]] = {}
+    for label, flat, read_problems in labelled:
+        record, problems = (
+            check_flat(flat, icb_codes=icb_codes, today=today) if flat is not None else (None, [])
+        )
+        problems = [*read_problems, *problems]
+        # Checked for every record with an id, valid or not, so a repeat is always reported.
+        raw_id = _text(flat or {}, "id")
+        service_key = str(_uuid(raw_id) or raw_id)
+        if raw_id and service_key in seen_services:
+            problems.append(f"id {raw_id} appears again (first in {seen_services[service_key]})")
+        elif raw_id:
+            seen_services[service_key] = label
+        if record is not None:
+            if record.location is not None:
+                if record.location.id in seen_locations:
+                    problems.append(
+                        f"location id {record.location.id} appears again "
+                        f"(first in {seen_locations[record.location.id]})"
+                    )
+                else:
+                    seen_locations[record.location.id] = label
+            org_id, org_name = record.organisation_id, record.organisation_name
+            if org_id in organisation_names and organisation_names[org_id][0] != org_name:
+                first_name, first_label = organisation_names[org_id]
+                problems.append(
+                    f"organisation {org_id} is named {org_name!r} here but {first_name!r} in "
+                    f"{first_label}"
+                )
+            organisation_names.setdefault(org_id, (org_name, label))
+            key = org_name.casefold()
+            if key in organisation_ids and organisation_ids[key][0] != org_id:
+                problems.append(
+                    f"organisation name {org_name!r} is used by another organisation id in "
+                    f"{organisation_ids[key][1]}"
+                )
+            organisation_ids.setdefault(key, (org_id, label))
+        if problems:
+            result.errors.extend(f"{label}: {problem}" for problem in problems)
+        else:
+            result.records.append(record)
+    if not labelled:
+        result.errors.append("There are no services in the file")
+    if result.errors:
+        result.records = []
+    return result
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+# Spreadsheets run cells that start with these as formulas; such cells are written with a
+# leading apostrophe, which reading the file takes off again, so the round trip is exact.
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _csv_safe(value: str) -> str:
+    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+
+
+def _csv_unsafe(value: str) -> str:
+    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def rows_to_csv(rows: list[dict[str, str]]) -> str:
+    """Return CSV text with a header of `COLUMNS` and one line per flat record."""
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({name: _csv_safe(row.get(name, "")) for name in COLUMNS})
+    return out.getvalue()
+
+
+def flats_from_csv(text: str) -> tuple[list[Labelled], list[str]]:
+    """Return labelled flat records from CSV text, and any problems with the file as a whole."""
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [(name or "").strip() for name in (reader.fieldnames or [])]
+    missing = [name for name in ("id", "name", "service_type", "area") if name not in header]
+    unknown = [name for name in header if name not in COLUMNS]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(f"Line 1: the header is missing the columns {', '.join(missing)}")
+        if unknown:
+            problems.append(f"Line 1: unknown columns {', '.join(unknown)}")
+        return [], problems
+    reader.fieldnames = header
+    flats, problems = [], []
+    try:
+        for row in reader:
+            label = f"Line {reader.line_num}"
+            if None in row:
+                flats.append((label, None, [f"too many values (expected {len(header)})"]))
+                continue
+            flats.append((label, {k: _csv_unsafe(v or "") for k, v in row.items()}, []))
+    except csv.Error as exc:
+        problems.append(f"Line {reader.line_num}: not valid CSV ({exc})")
+    return flats, problems
+
+
+def flats_from_seed(entries) -> tuple[list[Labelled], list[str]]:
+    """Return labelled flat records from the seed data's YAML entries."""
+    if not isinstance(entries, list):
+        return [], ["The seed file must be a list of services"]
+    flats, problems = [], []
+    for number, entry in enumerate(entries, start=1):
+        label = f"Entry {number}"
+        if not isinstance(entry, dict):
+            flats.append((label, None, ["not a mapping of column to value"]))
+            continue
+        unknown = sorted(map(str, set(entry) - set(COLUMNS)))
+        if unknown:
+            flats.append((label, None, [f"unknown keys {', '.join(unknown)}"]))
+            continue
+        flat = {}
+        for key, value in entry.items():
+            if isinstance(value, list):
+                value = " ".join(str(item) for item in value)
+            elif isinstance(value, datetime.date | datetime.datetime):
+                value = value.isoformat()
+            flat[key] = "" if value is None else str(value)
+        flats.append((label, flat, []))
+    return flats, problems
+
+
+def service_row(service: Service) -> dict[str, str]:
+    """Return the service as a flat record (a CSV row), every value as text."""
+    location = service.location_or_none
+    organisation = service.organisation
+    area = (
+        NATIONAL
+        if service.is_national
+        else " ".join(sorted(icb.ods_code for icb in service.area_icbs.all()))
+    )
+    row = {
+        "id": str(service.id),
+        "name": service.name,
+        "description": service.description,
+        "service_type": service.service_type,
+        "organisation_id": str(organisation.id),
+        "organisation_name": organisation.name,
+        "organisation_description": organisation.description,
+        "organisation_website": organisation.website,
+        "organisation_email": organisation.email,
+        "minimum_age": "" if service.minimum_age is None else str(service.minimum_age),
+        "maximum_age": "" if service.maximum_age is None else str(service.maximum_age),
+        "gender": service.gender,
+        "eligibility": service.eligibility,
+        "referral_route": service.referral_route,
+        "referral_instructions": service.referral_instructions,
+        "phone": service.phone,
+        "phone_notes": service.phone_notes,
+        "email": service.email,
+        "website": service.website,
+        "opening_hours": service.opening_hours,
+        "area": area,
+        "location_id": str(location.id) if location else "",
+        "location_name": location.name if location else "",
+        "location_address": location.address if location else "",
+        "location_town": location.town if location else "",
+        "location_postcode": location.postcode if location else "",
+        "last_verified_on": service.last_verified_on.isoformat()
+        if service.last_verified_on
+        else "",
+        "verification_note": service.verification_note,
+        "status": INACTIVE if service.retired_at else ACTIVE,
+        "retired_at": timestamp_text(service.retired_at),
+        "last_modified": timestamp_text(service.updated_at),
+    }
+    return row

@@ -1,0 +1,491 @@
+"""Writes for the referral directory: curation with a change history, and imports.
+
+Every write checks the same rules as the pages (`selectors.may_edit`, `may_assign_area`), so a
+bug in a view cannot widen who may change what. Every change is recorded as a `ServiceChange`
+listing each field's value before and after, in the words the pages use.
+"""
+
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from accounts.models import ICB
+from referrals import oruk, records, rules, selectors
+from referrals.models import ChangeAction, Location, Organisation, Service, ServiceChange
+from referrals.records import LocationRecord, ServiceRecord
+
+SEED_DIR = Path(__file__).resolve().parent / "data"
+NATIONAL_SEED = SEED_DIR / "national.yaml"
+EXAMPLES_SEED = SEED_DIR / "examples.yaml"
+FORMATS = ("json", "csv")
+
+
+@dataclass(frozen=True)
+class LocationDetails:
+    name: str
+    address: str
+    town: str
+    postcode: str
+
+
+@dataclass(frozen=True)
+class ServiceDetails:
+    """What a curator enters for a service (see `forms.ServiceForm.details`)."""
+
+    name: str
+    organisation_name: str
+    service_type: str
+    description: str
+    minimum_age: int | None
+    maximum_age: int | None
+    gender: str
+    eligibility: str
+    referral_route: str
+    referral_instructions: str
+    phone: str
+    phone_notes: str
+    email: str
+    website: str
+    opening_hours: str
+    is_national: bool
+    icb_codes: tuple[str, ...]
+    location: LocationDetails | None
+    verification_note: str
+
+
+#: Fields copied as they are from `ServiceDetails` or `ServiceRecord` onto a `Service`.
+COPIED_FIELDS = (
+    "name",
+    "service_type",
+    "description",
+    "minimum_age",
+    "maximum_age",
+    "gender",
+    "eligibility",
+    "referral_route",
+    "referral_instructions",
+    "phone",
+    "phone_notes",
+    "email",
+    "website",
+    "opening_hours",
+    "is_national",
+    "verification_note",
+)
+
+
+def snapshot(service: Service) -> dict[str, str]:
+    """Return the service's fields as people read them, for recording what changed."""
+    location = Location.objects.filter(service_id=service.pk).first()
+    icbs = sorted(service.area_icbs.all(), key=lambda icb: icb.name)
+    checked_by = service.verified_by
+    return {
+        "Name": service.name,
+        "Organisation": service.organisation.name,
+        "Type": service.get_service_type_display(),
+        "What it does": service.description,
+        "Ages": service.age_range,
+        "Gender": service.get_gender_display() or "Any gender",
+        "Who it is for": service.eligibility,
+        "How people are referred": service.get_referral_route_display(),
+        "How to refer": service.referral_instructions,
+        "Phone": service.phone,
+        "About the phone line": service.phone_notes,
+        "Email": service.email,
+        "Website": service.website,
+        "Opening hours": service.opening_hours,
+        "Area": "National" if service.is_national else ", ".join(i.short_name for i in icbs),
+        "Location": location.one_line if location else "",
+        "Still to check": service.verification_note,
+        "Last checked": (
+            f"{service.last_verified_on.day} {service.last_verified_on:%B %Y}"
+            if service.last_verified_on
+            else ""
+        ),
+        "Checked by": checked_by.full_name if checked_by else "",
+        "Status": "Retired" if service.retired_at else "Current",
+    }
+
+
+def _actor_name(actor) -> str:
+    return actor.full_name or actor.email
+
+
+def _record(*, service, actor, action, before, after, when, actor_name=None) -> ServiceChange:
+    return ServiceChange.objects.create(
+        service=service,
+        changed_at=when,
+        changed_by=actor,
+        changed_by_name=actor_name or _actor_name(actor),
+        action=action,
+        changes=rules.changed_fields(before, after),
+    )
+
+
+def _require_editable(actor, service: Service) -> None:
+    if not selectors.may_edit(actor, service):
+        raise PermissionDenied("You may not change this service")
+
+
+def _require_area(actor, details: ServiceDetails) -> None:
+    if not selectors.may_assign_area(
+        actor, is_national=details.is_national, icb_codes=details.icb_codes
+    ):
+        raise PermissionDenied("You may not list a service in this area")
+
+
+def _organisation_named(name: str) -> Organisation:
+    """Return the organisation with this name (ignoring case), creating it if there is none."""
+    return Organisation.objects.filter(name__iexact=name).first() or Organisation.objects.create(
+        name=name
+    )
+
+
+def _save_location(service: Service, location: LocationDetails | LocationRecord | None) -> None:
+    existing = Location.objects.filter(service=service).first()
+    wanted_id = getattr(location, "id", None)
+    if location is None:
+        if existing:
+            existing.delete()
+        return
+    if existing and wanted_id not in (None, existing.id):
+        existing.delete()
+        existing = None
+    target = existing or Location(id=wanted_id or uuid.uuid4(), service=service)
+    target.name = location.name
+    target.address = location.address
+    target.town = location.town
+    target.postcode = location.postcode
+    target.full_clean(exclude=["service"])
+    target.save()
+
+
+def _apply(service: Service, source) -> None:
+    for name in COPIED_FIELDS:
+        setattr(service, name, getattr(source, name))
+
+
+def _save_service(service: Service, icb_codes) -> None:
+    service.full_clean(exclude=["organisation", "verified_by"], validate_unique=False)
+    service.save()
+    service.area_icbs.set(list(icb_codes))
+
+
+@transaction.atomic
+def service_create(*, actor, details: ServiceDetails) -> Service:
+    """Add a service; its details count as checked today by the person adding it."""
+    _require_area(actor, details)
+    now = timezone.now()
+    service = Service(
+        organisation=_organisation_named(details.organisation_name),
+        created_at=now,
+        updated_at=now,
+        last_verified_on=timezone.localdate(),
+        verified_by=actor,
+    )
+    _apply(service, details)
+    _save_service(service, details.icb_codes)
+    _save_location(service, details.location)
+    _record(
+        service=service,
+        actor=actor,
+        action=ChangeAction.CREATED,
+        before={},
+        after=snapshot(service),
+        when=now,
+    )
+    return service
+
+
+@transaction.atomic
+def service_update(*, actor, service: Service, details: ServiceDetails, checked: bool) -> Service:
+    """Change a service's details, and mark them checked today when `checked` is True.
+
+    Saving without a change records nothing.
+    """
+    _require_editable(actor, service)
+    _require_area(actor, details)
+    before = snapshot(service)
+    now = timezone.now()
+    if service.organisation.name != details.organisation_name:
+        service.organisation = _organisation_named(details.organisation_name)
+    _apply(service, details)
+    if checked:
+        service.last_verified_on = timezone.localdate()
+        service.verified_by = actor
+    _save_service(service, details.icb_codes)
+    _save_location(service, details.location)
+    after = snapshot(service)
+    changes = rules.changed_fields(before, after)
+    if not changes:
+        return service
+    only_checked = {c["field"] for c in changes} <= {"Last checked", "Checked by"}
+    service.updated_at = now
+    service.save(update_fields=["updated_at"])
+    _record(
+        service=service,
+        actor=actor,
+        action=ChangeAction.VERIFIED if only_checked else ChangeAction.UPDATED,
+        before=before,
+        after=after,
+        when=now,
+    )
+    return service
+
+
+def _change_state(*, actor, service: Service, action: str, apply) -> Service:
+    _require_editable(actor, service)
+    before = snapshot(service)
+    now = timezone.now()
+    apply(now)
+    after = snapshot(service)
+    if before != after:
+        service.updated_at = now
+        service.save()
+        _record(service=service, actor=actor, action=action, before=before, after=after, when=now)
+    return service
+
+
+@transaction.atomic
+def service_verify(*, actor, service: Service) -> Service:
+    """Record that the actor checked the service's details today."""
+
+    def apply(now):
+        service.last_verified_on = timezone.localdate()
+        service.verified_by = actor
+
+    return _change_state(actor=actor, service=service, action=ChangeAction.VERIFIED, apply=apply)
+
+
+@transaction.atomic
+def service_retire(*, actor, service: Service) -> Service:
+    """Take a service out of the directory, keeping it and its history."""
+    _require_editable(actor, service)
+    if service.retired_at:
+        return service
+
+    def apply(now):
+        service.retired_at = now
+
+    return _change_state(actor=actor, service=service, action=ChangeAction.RETIRED, apply=apply)
+
+
+@transaction.atomic
+def service_reinstate(*, actor, service: Service) -> Service:
+    """Put a retired service back in the directory."""
+    _require_editable(actor, service)
+    if not service.retired_at:
+        return service
+
+    def apply(now):
+        service.retired_at = None
+
+    return _change_state(actor=actor, service=service, action=ChangeAction.REINSTATED, apply=apply)
+
+
+# --- Imports ---------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _database_conflicts(service_records: list[ServiceRecord]) -> list[str]:
+    """Return the problems only the database can show: names and ids already used elsewhere."""
+    problems = []
+    names = {r.organisation_name.casefold(): r for r in service_records}
+    renamed = {r.organisation_id: r.organisation_name.casefold() for r in service_records}
+    for organisation in Organisation.objects.annotate(key=Lower("name")).filter(
+        key__in=list(names)
+    ):
+        record = names[organisation.key]
+        if organisation.id != record.organisation_id and renamed.get(organisation.id) in (
+            None,
+            organisation.key,
+        ):
+            problems.append(
+                f"Service {record.id}: organisation name {record.organisation_name!r} already "
+                f"belongs to organisation {organisation.id} in the directory"
+            )
+    wanted = {r.location.id: r.id for r in service_records if r.location}
+    for location_id, service_id in Location.objects.filter(id__in=list(wanted)).values_list(
+        "id", "service_id"
+    ):
+        if service_id != wanted[location_id]:
+            problems.append(
+                f"Service {wanted[location_id]}: location {location_id} already belongs to "
+                f"service {service_id}"
+            )
+    return problems
+
+
+def _import_organisations(service_records, *, update_existing: bool) -> dict:
+    organisations = {
+        o.id: o
+        for o in Organisation.objects.filter(id__in={r.organisation_id for r in service_records})
+    }
+    for record in service_records:
+        wanted = {
+            "name": record.organisation_name,
+            "description": record.organisation_description,
+            "website": record.organisation_website,
+            "email": record.organisation_email,
+        }
+        organisation = organisations.get(record.organisation_id)
+        if organisation is None:
+            organisation = Organisation(id=record.organisation_id, **wanted)
+            organisation.full_clean(validate_unique=False, validate_constraints=False)
+            organisation.save()
+            organisations[organisation.id] = organisation
+        elif update_existing and any(getattr(organisation, k) != v for k, v in wanted.items()):
+            for key, value in wanted.items():
+                setattr(organisation, key, value)
+            organisation.save()
+    return organisations
+
+
+def _import_service(record: ServiceRecord, *, existing, organisation, now, source) -> str:
+    service = existing
+    before = snapshot(service) if service else {}
+    if service is None:
+        service = Service(id=record.id, created_at=now)
+    previous_check = service.last_verified_on
+    service.organisation = organisation
+    _apply(service, record)
+    service.last_verified_on = record.last_verified_on
+    if existing is None or previous_check != record.last_verified_on:
+        # Who checked is not part of the open format, so a new check date has no checker here.
+        service.verified_by = None
+    service.retired_at = record.retired_at
+    if existing is None:
+        service.updated_at = record.last_modified or now
+    _save_service(service, record.icb_codes)
+    _save_location(service, record.location)
+    after = snapshot(service)
+    if existing is not None and before == after:
+        return "unchanged"
+    if existing is not None:
+        service.updated_at = record.last_modified or now
+        service.save(update_fields=["updated_at"])
+    _record(
+        service=service,
+        actor=None,
+        actor_name=source,
+        action=ChangeAction.IMPORTED,
+        before=before,
+        after=after,
+        when=now,
+    )
+    return "created" if existing is None else "updated"
+
+
+def directory_import(
+    *, service_records: list[ServiceRecord], source: str, update_existing: bool = True
+) -> ImportResult:
+    """Create or update services from checked records: all of them, or none if any fails.
+
+    Services not in the records are left as they are. With `update_existing` False, records
+    whose service is already in the directory are skipped, so reloading seed data keeps
+    what curators have changed since.
+    """
+    result = ImportResult(errors=_database_conflicts(service_records))
+    if result.errors:
+        return result
+    now = timezone.now()
+    try:
+        with transaction.atomic():
+            existing = {
+                s.id: s
+                for s in Service.objects.select_related("organisation", "verified_by")
+                .prefetch_related("area_icbs")
+                .filter(id__in=[r.id for r in service_records])
+            }
+            todo = [r for r in service_records if update_existing or r.id not in existing]
+            result.unchanged = len(service_records) - len(todo)
+            organisations = _import_organisations(todo, update_existing=update_existing)
+            for record in todo:
+                outcome = _import_service(
+                    record,
+                    existing=existing.get(record.id),
+                    organisation=organisations[record.organisation_id],
+                    now=now,
+                    source=source,
+                )
+                setattr(result, outcome, getattr(result, outcome) + 1)
+    except IntegrityError as exc:
+        return ImportResult(errors=[f"The database refused the import, so nothing changed: {exc}"])
+    return result
+
+
+def _labelled_from(
+    text: str, fmt: str, icbs: list[ICB]
+) -> tuple[list[records.Labelled], list[str]]:
+    if fmt == "json":
+        lookup = {term.id: term for term in oruk.all_terms(icbs)}
+        return oruk.flats_from_document(text, term_lookup=lookup)
+    if fmt == "csv":
+        return records.flats_from_csv(text)
+    raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def _import_labelled(
+    labelled: list[records.Labelled], *, icbs: list[ICB], source: str, update_existing: bool
+) -> ImportResult:
+    checked = records.check_records(
+        labelled, icb_codes={icb.ods_code for icb in icbs}, today=timezone.localdate()
+    )
+    if not checked.ok:
+        return ImportResult(errors=checked.errors)
+    return directory_import(
+        service_records=checked.records, source=source, update_existing=update_existing
+    )
+
+
+def directory_import_text(
+    *, text: str, fmt: str, source: str, update_existing: bool = True
+) -> ImportResult:
+    """Check a whole ORUK JSON or CSV file, then import it all or nothing.
+
+    Every problem in every record is reported, so the file can be corrected in one go.
+    """
+    icbs = list(ICB.objects.all())
+    labelled, problems = _labelled_from(text, fmt, icbs)
+    if problems:
+        return ImportResult(errors=problems)
+    return _import_labelled(labelled, icbs=icbs, source=source, update_existing=update_existing)
+
+
+def seed_load(*, examples: bool = False, update_existing: bool = False) -> ImportResult:
+    """Load the national services, and the example local services if asked, from `data/`.
+
+    Services already present are kept as curators left them unless `update_existing` is True.
+    """
+    labelled, problems = [], []
+    for path in [NATIONAL_SEED, *([EXAMPLES_SEED] if examples else [])]:
+        try:
+            entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            problems.append(f"{path.name} is not valid YAML: {exc}")
+            continue
+        file_labelled, file_problems = records.flats_from_seed(entries)
+        labelled.extend((f"{path.name}, {label}", flat, p) for label, flat, p in file_labelled)
+        problems.extend(f"{path.name}: {problem}" for problem in file_problems)
+    if problems:
+        return ImportResult(errors=problems)
+    return _import_labelled(
+        labelled, icbs=list(ICB.objects.all()), source="Seed data", update_existing=update_existing
+    )

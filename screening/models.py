@@ -1,0 +1,97 @@
+"""Screenings: coded answers and their result, never anything that identifies a patient.
+
+There is deliberately no field for a patient's name, NHS number, date of birth, address or
+any free text: the checklist cannot store them because it has nowhere to put them.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from screening.rules import Concern, Stalking
+
+
+class Screening(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    clinician = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="screenings"
+    )
+    # The organisation at the time, kept so reports still add up when people move.
+    practice = models.ForeignKey(
+        "accounts.Practice", on_delete=models.SET_NULL, null=True, related_name="screenings"
+    )
+    icb = models.ForeignKey(
+        "accounts.ICB", on_delete=models.SET_NULL, null=True, related_name="screenings"
+    )
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    submission_id = models.UUIDField(
+        unique=True, help_text="From the form, so a double submit creates one screening."
+    )
+    answers = models.JSONField(help_text="Coded answers by stable question id; no free text.")
+    rules_version = models.CharField(max_length=20)
+    stalking = models.CharField(max_length=15, choices=[(s.value, s.value) for s in Stalking])
+    concern = models.CharField(max_length=10, choices=[(c.value, c.value) for c in Concern])
+    reasons = models.JSONField()
+    risk_count = models.PositiveSmallIntegerField()
+    ptsd_count = models.PositiveSmallIntegerField()
+    flag_emergency = models.BooleanField(default=False)
+    flag_ptsd_assessment = models.BooleanField(default=False)
+    flag_urgent_mental_health = models.BooleanField(default=False)
+    flag_safeguarding = models.BooleanField(default=False)
+    flag_domestic_abuse = models.BooleanField(default=False)
+    flag_record_safety = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["icb", "created_at"]),
+            models.Index(fields=["practice", "created_at"]),
+        ]
+
+    def __str__(self):
+        return f"Screening {self.pk} ({self.created_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("screening:result", kwargs={"pk": self.pk})
+
+    @property
+    def flags(self) -> set[str]:
+        return {name.removeprefix("flag_") for name in FLAG_FIELDS if getattr(self, name)}
+
+
+FLAG_FIELDS = (
+    "flag_emergency",
+    "flag_ptsd_assessment",
+    "flag_urgent_mental_health",
+    "flag_safeguarding",
+    "flag_domestic_abuse",
+    "flag_record_safety",
+)
+
+
+class Outcome(models.Model):
+    """What the clinician did after the screening; feeds the ICB's reports."""
+
+    screening = models.OneToOneField(Screening, on_delete=models.CASCADE, related_name="outcome")
+    referred_specialist = models.BooleanField(
+        "Referred to a specialist stalking service", default=False
+    )
+    referred_service_name = models.CharField(
+        max_length=200, blank=True, help_text="The directory service chosen, as it was named."
+    )
+    referred_service_type = models.CharField(max_length=30, blank=True)
+    helpline_given = models.BooleanField("Helpline details given", default=False)
+    ptsd_assessment_arranged = models.BooleanField(
+        "PTSD assessment arranged or referred", default=False
+    )
+    safeguarding_referral = models.BooleanField("Safeguarding referral made", default=False)
+    police_contacted = models.BooleanField("Police contacted", default=False)
+    marac_referral = models.BooleanField("MARAC referral made", default=False)
+    patient_declined = models.BooleanField("Patient declined support", default=False)
+    follow_up_booked = models.BooleanField("Follow-up booked", default=False)
+    recorded_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"Outcome of {self.screening_id}"

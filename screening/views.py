@@ -1,0 +1,95 @@
+"""The screening checklist, its result, outcomes and the support sheet."""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+from weasyprint import HTML
+
+from screening import services, summary
+from screening.forms import OutcomeForm, ScreeningForm
+from screening.selectors import screening_for_owner
+from screening.support import support_services
+from training.access import clinician_required
+
+
+@clinician_required
+@never_cache
+def new(request):
+    """Show the checklist; on a valid submission store the coded result and show it."""
+    form = ScreeningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        screening = services.screening_create(
+            clinician=request.user,
+            answers=form.answers(),
+            submission_id=form.cleaned_data["submission"],
+        )
+        return redirect(screening)
+    return render(request, "screening/new.html", {"form": form})
+
+
+def _outcome_form(screening, services_list, data=None):
+    return OutcomeForm(
+        data,
+        instance=services.outcome_for(screening),
+        services=[s for s in services_list if s.service_type == "stalking_advocacy"],
+    )
+
+
+@clinician_required
+@never_cache
+def result(request, pk):
+    """Show the result, emergency first, with actions, services, summary and outcomes."""
+    screening = screening_for_owner(request.user, pk)
+    services_list = support_services(screening)
+    return render(
+        request,
+        "screening/result.html",
+        {
+            "screening": screening,
+            "actions": summary.actions_for(screening),
+            "answers": summary.answer_lines(screening),
+            "local_services": [s for s in services_list if not s.is_national],
+            "national_services": [s for s in services_list if s.is_national],
+            "record_summary": summary.record_summary(screening),
+            "level": summary.LEVEL_WORDS[screening.stalking],
+            "concern": summary.CONCERN_WORDS[screening.concern],
+            "flags": [summary.FLAG_WORDS[f] for f in summary.FLAG_WORDS if f in screening.flags],
+            "outcome_form": _outcome_form(screening, services_list),
+        },
+    )
+
+
+@clinician_required
+@require_POST
+def outcome(request, pk):
+    """Record what the clinician did; saving twice keeps the last answers, never a duplicate."""
+    screening = screening_for_owner(request.user, pk)
+    services_list = support_services(screening)
+    form = _outcome_form(screening, services_list, request.POST)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "What was done has been saved.")
+        return redirect(screening)
+    return render(
+        request, "screening/outcome_error.html", {"screening": screening, "outcome_form": form}
+    )
+
+
+@clinician_required
+@never_cache
+def support_sheet(request, pk):
+    """Give a printable PDF of the services shown, for the patient only if safe to take."""
+    screening = screening_for_owner(request.user, pk)
+    html = render_to_string(
+        "screening/support_sheet.html",
+        {
+            "services": support_services(screening),
+            "icb": screening.icb,
+        },
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'inline; filename="support-options.pdf"'
+    return response

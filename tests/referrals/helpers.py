@@ -1,0 +1,58 @@
+"""Shared test data for the service form and the service layer."""
+
+from referrals.services import ServiceDetails
+
+
+def form_data(**overrides) -> dict:
+    """Return a valid service form submission, with any fields overridden."""
+    data = {
+        "name": "Calder Valley Stalking Advocacy",
+        "organisation": "Calder Support",
+        "service_type": "stalking_advocacy",
+        "description": "Advocacy for people being stalked.",
+        "minimum_age": "16",
+        "maximum_age": "",
+        "gender": "",
+        "eligibility": "People who live in Calderdale.",
+        "referral_route": "both",
+        "referral_instructions": "Send the referral form with the DASH.",
+        "phone": "0113 496 0500",
+        "phone_notes": "",
+        "email": "calder@example.org",
+        "website": "https://example.org/calder",
+        "opening_hours": "Weekdays, 9am to 5pm",
+        "location_name": "",
+        "location_address": "",
+        "location_town": "",
+        "location_postcode": "",
+        "verification_note": "",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def details(**overrides) -> ServiceDetails:
+    """Return service details as the form would hand them to the service layer."""
+    values = {
+        "name": "Calder Valley Stalking Advocacy",
+        "organisation_name": "Calder Support",
+        "service_type": "stalking_advocacy",
+        "description": "Advocacy for people being stalked.",
+        "minimum_age": None,
+        "maximum_age": None,
+        "gender": "",
+        "eligibility": "",
+        "referral_route": "both",
+        "referral_instructions": "",
+        "phone": "0113 496 0500",
+        "phone_notes": "",
+        "email": "",
+        "website": "",
+        "opening_hours": "",
+        "is_national": False,
+        "icb_codes": ("QWO",),
+        "location": None,
+        "verification_note": "",
+    }
+    values.update(overrides)
+    return ServiceDetails(**values)
