@@ -7,8 +7,12 @@ from core.navigation import menu_for
 class TestMenu:
     def test_clinician_sees_clinical_links_only(self, clinician):
         labels = [item.label for item in menu_for(clinician, "/")]
-        assert labels == ["My training", "Certificates", "Screening checklist",
-                          "Referral directory"]
+        assert labels == [
+            "My training",
+            "Certificates",
+            "Screening checklist",
+            "Referral directory",
+        ]
 
     def test_icb_admin_sees_directory_tools_not_clinical_ones(self, icb_admin):
         labels = [item.label for item in menu_for(icb_admin, "/")]
