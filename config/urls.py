@@ -11,6 +11,7 @@ urlpatterns = [
     path("referrals/", include("referrals.urls")),
     path("api/oruk/", include("referrals.api_urls")),
     path("screening/", include("screening.urls")),
+    path("reporting/", include("reporting.urls")),
     path("admin/", admin.site.urls),
 ]
 

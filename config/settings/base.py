@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "training",
     "referrals",
     "screening",
+    "reporting",
 ]
 
 MIDDLEWARE = [

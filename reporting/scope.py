@@ -1,0 +1,41 @@
+"""Who sees which figures: the one place that decides a report's scope.
+
+An ICB admin always sees their own ICB, whatever the query string says. A site admin sees
+England, or any ICB they pick with ?icb=. Nobody else sees reports.
+"""
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+
+from accounts.models import ICB, Practice
+
+
+@dataclass(frozen=True)
+class Scope:
+    icb: ICB | None  # None: England
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    practice: Practice | None = None
+    professional_role: str = ""
+
+    @property
+    def area_name(self) -> str:
+        return self.icb.name if self.icb else "England"
+
+
+def require_report_viewer(user) -> None:
+    """Refuse anyone who is not an ICB admin or a site admin."""
+    if not (user.is_icb_admin or user.is_site_admin):
+        raise PermissionDenied("Reports are for ICB admins and site admins")
+
+
+def allowed_icb(user, requested_code: str | None) -> ICB | None:
+    """Return the ICB the user may report on given the ?icb= they asked for."""
+    require_report_viewer(user)
+    if user.is_icb_admin:
+        return user.icb  # the query string cannot widen an ICB admin's view
+    if requested_code:
+        return ICB.objects.filter(pk=str(requested_code).upper()[:5]).first()
+    return None
