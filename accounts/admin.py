@@ -3,6 +3,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import ICB, Practice, User
+from accounts.views import admin_sign_in
 
 
 @admin.register(ICB)
@@ -71,3 +72,8 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
     ]
+
+
+# Django admin's own sign-in page would let a site admin in with a password alone; ours asks
+# for the second factor. (The admin site reads `self.login` when it builds its URLs.)
+admin.site.login = admin_sign_in

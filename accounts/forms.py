@@ -8,6 +8,7 @@ from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 
+from accounts import two_factor
 from accounts.models import (
     Practice,
     ProfessionalRole,
@@ -274,3 +275,74 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         self.helper.layout = Layout(
             "old_password", "new_password1", "new_password2", Submit("Change password")
         )
+
+
+class TwoFactorSetupForm(forms.Form):
+    """The first code from a newly added authenticator app, which proves it is set up."""
+
+    code = forms.CharField(
+        label="Code from your authenticator app",
+        help_text="The 6-digit code your app shows now.",
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "class": "nhsuk-input--width-10",
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout("code", Submit("Turn on two-factor authentication"))
+
+    def clean_code(self):
+        code = two_factor.normalise_code(self.cleaned_data["code"])
+        if not two_factor.TOTP_CODE.match(code):
+            raise ValidationError(
+                "Enter the 6-digit code from your authenticator app, like 123456",
+                code="invalid_code",
+            )
+        return code
+
+
+class TwoFactorVerifyForm(forms.Form):
+    """The second sign-in step: a code from the authenticator app, or a backup code."""
+
+    code = forms.CharField(
+        label="Security code",
+        help_text=(
+            "The 6-digit code from your authenticator app. If you do not have your phone, "
+            "enter one of your 8-character backup codes."
+        ),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={
+                "class": "nhsuk-input--width-10",
+                "autocomplete": "one-time-code",
+                "autofocus": True,
+                "spellcheck": "false",
+            }
+        ),
+        error_messages={"required": "Enter the 6-digit code from your authenticator app"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout("code", Submit("Continue"))
+
+    def clean_code(self):
+        code = two_factor.normalise_code(self.cleaned_data["code"])
+        if not (two_factor.TOTP_CODE.match(code) or two_factor.BACKUP_CODE.match(code)):
+            raise ValidationError(
+                "Enter the 6-digit code from your authenticator app, or an 8-character backup code",
+                code="invalid_code",
+            )
+        return code

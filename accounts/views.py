@@ -1,16 +1,28 @@
-"""Sign-up, email verification, sign-in, sign-out, password reset and profile."""
+"""Sign-up, email verification, sign-in (with a second factor), sign-out, password reset,
+profile and two-factor authentication set-up."""
 
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.shortcuts import redirect, render
-from django.urls import reverse_lazy
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
+from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
+from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import forms
+from accounts import forms, two_factor
 from accounts.services import email_verification_token, user_sign_up, user_verify_email
 
 
@@ -61,9 +73,33 @@ def verify_email(request, uidb64, token):
 
 
 class SignInView(auth_views.LoginView):
+    """Check the password; a user with a second factor then goes on to enter a code."""
+
     form_class = forms.SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if not two_factor.has_two_factor(user):
+            return super().form_valid(form)
+        # Not signed in yet: the session only remembers who passed the password step.
+        self.request.session.cycle_key()
+        _pending_sign_in_start(self.request, user, next_url=self.get_success_url())
+        return redirect("accounts:two_factor_verify")
+
+
+@login_not_required
+def admin_sign_in(request):
+    """Send Django admin's sign-in page to ours, which asks for the second factor."""
+    if request.user.is_authenticated:
+        if request.user.is_staff:
+            return redirect("admin:index")
+        # Signed in but not a site admin: the admin site is not for them.
+        raise PermissionDenied("Only site admins can use the admin site")
+    url = reverse("accounts:login")
+    next_url = _safe_next(request, "")
+    return redirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)
 
 
 class SignOutView(auth_views.LogoutView):
@@ -77,7 +113,11 @@ def profile(request):
         form.save()
         messages.success(request, "Your profile has been updated.")
         return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "two_factor": two_factor.two_factor_status(request.user)},
+    )
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -111,3 +151,199 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/password_reset_complete.html"
+
+
+# Two-factor authentication. Between the password and the code, the session holds who passed
+# the password step, for PENDING_SIGN_IN_TIME at most; they are signed in only once the code
+# is right.
+PENDING_SIGN_IN = "two_factor_pending"
+PENDING_SIGN_IN_TIME = 10 * 60
+BACKUP_CODES = "two_factor_backup_codes"
+
+
+def _pending_sign_in_start(request, user, *, next_url: str) -> None:
+    request.session[PENDING_SIGN_IN] = {
+        "user_id": user.pk,
+        "backend": user.backend,
+        "hash": user.get_session_auth_hash(),
+        "next": next_url,
+        "started": time.time(),
+    }
+
+
+def _pending_sign_in(request) -> tuple[object, dict] | tuple[None, None]:
+    """Return the user part-way through signing in and what was stored, if still valid."""
+    pending = request.session.get(PENDING_SIGN_IN)
+    if not isinstance(pending, dict):
+        return None, None
+    if time.time() - pending.get("started", 0) > PENDING_SIGN_IN_TIME:
+        del request.session[PENDING_SIGN_IN]
+        return None, None
+    user = get_user_model().objects.filter(pk=pending.get("user_id"), is_active=True).first()
+    # A password changed since the first step cancels it, as it ends every session.
+    if user is None or not constant_time_compare(
+        pending.get("hash", ""), user.get_session_auth_hash()
+    ):
+        del request.session[PENDING_SIGN_IN]
+        return None, None
+    return user, pending
+
+
+def _safe_next(request, default: str) -> str:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return next_url
+    return default
+
+
+@login_not_required
+@sensitive_post_parameters("code")
+@never_cache
+def two_factor_verify(request):
+    """Ask for a code from the authenticator app, or a backup code, and finish signing in."""
+    pending = None
+    if request.user.is_authenticated:
+        user = request.user
+        next_url = _safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
+        if user.is_verified():
+            return redirect(next_url)
+        if not two_factor.has_two_factor(user):
+            return redirect("accounts:two_factor_setup")
+    else:
+        user, pending = _pending_sign_in(request)
+        if user is None:
+            messages.info(request, "Your sign-in timed out. Sign in again.")
+            return redirect("accounts:login")
+        next_url = pending["next"]
+
+    if two_factor.two_factor_locked(user=user):
+        return _two_factor_locked(request)
+    form = forms.TwoFactorVerifyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = two_factor.two_factor_verify(user=user, code=form.cleaned_data["code"])
+        if device is not None:
+            if pending:
+                del request.session[PENDING_SIGN_IN]
+                user.otp_device = device  # django-otp keeps it in the session at sign-in
+                auth_login(request, user, backend=pending["backend"])
+            else:
+                request.session.cycle_key()
+                otp_login(request, device)
+            if isinstance(device, StaticDevice):
+                left = two_factor.backup_codes_left(user=user)
+                messages.info(
+                    request,
+                    f"You used a backup code. You have {left} left: you can get new ones "
+                    "from your profile.",
+                )
+            return redirect(next_url)
+        if two_factor.two_factor_locked(user=user):
+            return _two_factor_locked(request)
+        form.add_error(
+            "code",
+            "The code is not correct. Enter the latest code from your authenticator app, "
+            "or an unused backup code",
+        )
+    return render(request, "accounts/two_factor_verify.html", {"form": form})
+
+
+def _two_factor_locked(request):
+    """End the half-finished sign-in and explain the lock."""
+    if request.user.is_authenticated:
+        logout(request)
+    else:
+        request.session.pop(PENDING_SIGN_IN, None)
+    minutes = int(settings.OTP_LOCKOUT_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "accounts/two_factor_locked.html",
+        {"failure_limit": settings.OTP_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )
+
+
+@sensitive_post_parameters("code")
+@never_cache
+def two_factor_setup(request):
+    """Add an authenticator app: show its QR code and key, and confirm it with a first code."""
+    user = request.user
+    if two_factor.has_two_factor(user):
+        if not user.is_verified():
+            return redirect("accounts:two_factor_verify")
+        messages.info(request, "Two-factor authentication is already on for your account.")
+        return redirect("accounts:profile")
+    device = two_factor.totp_device_for_setup(user=user)
+    form = forms.TwoFactorSetupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if two_factor.totp_confirm(device=device, code=form.cleaned_data["code"]):
+            codes = two_factor.backup_codes_issue(user=user)
+            request.session.cycle_key()
+            otp_login(request, device)
+            request.session[BACKUP_CODES] = codes
+            url = reverse("accounts:two_factor_backup_codes")
+            next_url = _safe_next(request, "")
+            return redirect(f"{url}?{urlencode({'next': next_url})}" if next_url else url)
+        form.add_error(
+            "code",
+            "The code is not correct. Check the time on your phone is right, then enter the "
+            "latest code from your authenticator app",
+        )
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": two_factor.qr_code_svg(
+                device.config_url, label="QR code to add Spotting Stalking to your app"
+            ),
+            "secret": two_factor.totp_secret(device),
+            "required": two_factor.is_required_for(user),
+        },
+    )
+
+
+@never_cache
+def two_factor_backup_codes(request):
+    """Show newly issued backup codes, once."""
+    codes = request.session.pop(BACKUP_CODES, None)
+    if not codes:
+        messages.info(
+            request,
+            "Backup codes are shown only once. If you have lost yours, get new ones here.",
+        )
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/two_factor_backup_codes.html",
+        {"codes": codes, "next_url": _safe_next(request, reverse("accounts:profile"))},
+    )
+
+
+@require_POST
+def two_factor_new_backup_codes(request):
+    """Replace the user's backup codes; only from a session signed in with a second factor."""
+    if not two_factor.has_two_factor(request.user):
+        return redirect("accounts:two_factor_setup")
+    if not request.user.is_verified():
+        return redirect("accounts:two_factor_verify")
+    request.session[BACKUP_CODES] = two_factor.backup_codes_issue(user=request.user)
+    return redirect("accounts:two_factor_backup_codes")
+
+
+@never_cache
+def two_factor_turn_off(request):
+    """Confirm, then remove the user's second factor, unless their role requires one."""
+    user = request.user
+    if not two_factor.has_two_factor(user):
+        return redirect("accounts:profile")
+    if not user.is_verified():
+        return redirect("accounts:two_factor_verify")
+    if two_factor.is_required_for(user):
+        raise PermissionDenied("Two-factor authentication is required for this role")
+    if request.method == "POST":
+        two_factor.two_factor_turn_off(user=user)
+        messages.success(request, "Two-factor authentication is now off for your account.")
+        return redirect("accounts:profile")
+    return render(request, "accounts/two_factor_turn_off.html")

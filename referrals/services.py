@@ -16,6 +16,9 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import ICB
+from core.audit import audit_record
+from core.middleware import current_request
+from core.models import AuditAction
 from referrals import oruk, records, rules, selectors
 from referrals.models import ChangeAction, Location, Organisation, Service, ServiceChange
 from referrals.records import LocationRecord, ServiceRecord
@@ -118,7 +121,7 @@ def _actor_name(actor) -> str:
 
 
 def _record(*, service, actor, action, before, after, when, actor_name=None) -> ServiceChange:
-    return ServiceChange.objects.create(
+    change = ServiceChange.objects.create(
         service=service,
         changed_at=when,
         changed_by=actor,
@@ -126,6 +129,15 @@ def _record(*, service, actor, action, before, after, when, actor_name=None) -> 
         action=action,
         changes=rules.changed_fields(before, after),
     )
+    audit_record(
+        action=AuditAction.DIRECTORY_CHANGED,
+        request=current_request.get(),
+        actor=actor,
+        actor_email="" if actor else (actor_name or ""),
+        target=f"{service.name} ({service.pk})",
+        detail=f"{action}: {', '.join(c['field'] for c in change.changes)}",
+    )
+    return change
 
 
 def _require_editable(actor, service: Service) -> None:

@@ -10,6 +10,8 @@ from django.views.decorators.cache import never_cache
 from weasyprint import HTML
 
 from accounts.models import Practice
+from core.audit import audit_record
+from core.models import AuditAction
 from reporting import presenters
 from reporting.forms import ReportFilterForm
 from reporting.scope import Scope, allowed_icb, require_report_viewer
@@ -58,6 +60,12 @@ def export_csv(request):
     """Download every table behind the dashboard, suppressed exactly as shown."""
     scope, _ = _scope(request)
     report = presenters.build(scope)
+    audit_record(
+        action=AuditAction.REPORT_EXPORTED,
+        request=request,
+        target=report.area,
+        detail=f"CSV {request.GET.urlencode()}",
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="spotting-stalking-report-{timezone.localdate():%Y-%m-%d}.csv"'
@@ -79,6 +87,12 @@ def report_pdf(request):
     """Download the dashboard as a PDF for board papers."""
     scope, _ = _scope(request)
     report = presenters.build(scope)
+    audit_record(
+        action=AuditAction.REPORT_EXPORTED,
+        request=request,
+        target=report.area,
+        detail=f"PDF {request.GET.urlencode()}",
+    )
     html = render_to_string(
         "reporting/report_pdf.html",
         {

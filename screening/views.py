@@ -8,6 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from weasyprint import HTML
 
+from core.audit import audit_record
+from core.models import AuditAction
 from screening import services, summary
 from screening.forms import OutcomeForm, ScreeningForm
 from screening.selectors import screening_for_owner
@@ -43,6 +45,9 @@ def _outcome_form(screening, services_list, data=None):
 def result(request, pk):
     """Show the result, emergency first, with actions, services, summary and outcomes."""
     screening = screening_for_owner(request.user, pk)
+    audit_record(
+        action=AuditAction.SCREENING_VIEWED, request=request, target=f"screening {screening.pk}"
+    )
     services_list = support_services(screening)
     return render(
         request,

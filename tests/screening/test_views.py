@@ -259,3 +259,15 @@ def test_result_page_query_count_is_fixed(
     with django_assert_max_num_queries(12):
         response = clinician_client.get(screening.get_absolute_url())
     assert response.status_code == 200
+
+
+@pytest.mark.django_db
+def test_viewing_a_screening_is_audited_without_its_answers(clinician_client, screening):
+    from core.models import AuditAction, AuditEvent
+
+    clinician_client.get(screening.get_absolute_url())
+    event = AuditEvent.objects.get(action=AuditAction.SCREENING_VIEWED)
+    assert event.target == f"screening {screening.pk}"
+    stored = f"{event.detail} {event.target}"
+    for value in ("yes", "ex_partner", "indicated", "high"):
+        assert value not in stored
