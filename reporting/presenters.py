@@ -62,10 +62,8 @@ def _progress_table(table_id, caption, first_header, rows, total) -> Table:
 
 def build(scope) -> Report:
     """Return the whole report for the scope, suppressed and ready to show or export."""
-    by_area = (
-        selectors.progress_by_practice(scope) if scope.icb else selectors.progress_by_icb(scope)
-    )
-    by_role = selectors.progress_by_role(scope)
+    progress = selectors.progress(scope)
+    by_area, by_role = progress.by_area, progress.by_role
     registered = sum(r.registered for r in by_role)
     started = sum(r.started for r in by_role)
     completed = sum(r.completed for r in by_role)

@@ -36,6 +36,8 @@ def allowed_icb(user, requested_code: str | None) -> ICB | None:
     require_report_viewer(user)
     if user.is_icb_admin:
         return user.icb  # the query string cannot widen an ICB admin's view
-    if requested_code:
-        return ICB.objects.filter(pk=str(requested_code).upper()[:5]).first()
+    code = str(requested_code or "").upper()[:5]
+    # No ICB code holds a NUL, and PostgreSQL refuses one in a query: treat it as unknown.
+    if code and "\x00" not in code:
+        return ICB.objects.filter(pk=code).first()
     return None

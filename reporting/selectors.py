@@ -7,11 +7,12 @@ and presentation happen in reporting/presenters.py.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 
 from accounts.models import ProfessionalRole, Role, User
+from reporting.models import QuestionStat
 from screening.models import Outcome, Screening
 from training.models import (
     Attempt,
@@ -19,6 +20,7 @@ from training.models import (
     Module,
     ModuleCompletion,
     PageView,
+    Question,
     SurveyAnswer,
     SurveyResponse,
 )
@@ -84,48 +86,66 @@ class ProgressRow:
     completed: int
 
 
-def _progress_by(scope, field: str, labels: dict) -> list[ProgressRow]:
+def _progress_cells(scope, area_field: str) -> list[dict]:
+    """Return registered/started/completed per (area, professional role) in one query."""
     users, modules = _with_progress(scope)
-    rows = (
-        users.values(field)
+    return list(
+        users.values(area_field, "professional_role")
         .annotate(
             registered=Count("pk"),
             started=Count("pk", filter=Q(has_started=True)),
             completed=Count("pk", filter=Q(modules_done__gte=modules)),
         )
-        .order_by(field)
+        .order_by()
     )
+
+
+def _roll_up(cells: list[dict], field: str, labels: dict) -> list[ProgressRow]:
+    totals: dict = {}
+    for cell in cells:
+        row = totals.setdefault(cell[field], [0, 0, 0])
+        row[0] += cell["registered"]
+        row[1] += cell["started"]
+        row[2] += cell["completed"]
     return [
         ProgressRow(
-            key=str(r[field]),
-            label=labels.get(r[field], str(r[field])),
-            registered=r["registered"],
-            started=r["started"],
-            completed=r["completed"],
+            key=str(key),
+            label=labels.get(key, str(key)),
+            registered=r[0],
+            started=r[1],
+            completed=r[2],
         )
-        for r in rows
+        for key, r in totals.items()
     ]
 
 
-def progress_by_practice(scope) -> list[ProgressRow]:
-    """Return registered, started and completed clinicians for each practice (ICB view)."""
-    users = clinicians(scope)
-    labels = dict(users.values_list("practice_id", "practice__name").distinct())
-    rows = _progress_by(scope, "practice_id", labels)
-    return sorted(rows, key=lambda r: r.label)
+@dataclass(frozen=True)
+class Progress:
+    by_area: list[ProgressRow]
+    by_role: list[ProgressRow]
 
 
-def progress_by_icb(scope) -> list[ProgressRow]:
-    """Return the same figures for each ICB (England view)."""
-    labels = dict(
-        clinicians(scope).values_list("practice__icb_id", "practice__icb__name").distinct()
+def progress(scope) -> Progress:
+    """Return training progress by practice (ICB view) or ICB (England), and by role.
+
+    One aggregate query over the clinicians, plus one for the area names.
+    """
+    if scope.icb:
+        area_field = "practice_id"
+        labels = dict(clinicians(scope).values_list("practice_id", "practice__name").distinct())
+    else:
+        area_field = "practice__icb_id"
+        labels = dict(
+            clinicians(scope).values_list("practice__icb_id", "practice__icb__name").distinct()
+        )
+    cells = _progress_cells(scope, area_field)
+    return Progress(
+        by_area=sorted(_roll_up(cells, area_field, labels), key=lambda r: r.label),
+        by_role=sorted(
+            _roll_up(cells, "professional_role", dict(ProfessionalRole.choices)),
+            key=lambda r: r.key,
+        ),
     )
-    rows = _progress_by(scope, "practice__icb_id", labels)
-    return sorted(rows, key=lambda r: r.label)
-
-
-def progress_by_role(scope) -> list[ProgressRow]:
-    return _progress_by(scope, "professional_role", dict(ProfessionalRole.choices))
 
 
 @dataclass(frozen=True)
@@ -158,25 +178,40 @@ class HardQuestion:
 
 
 def hardest_questions(scope, limit: int = 10) -> list[HardQuestion]:
-    """Return the questions most often answered wrongly (share of answers), to improve content."""
-    users = clinicians(scope)
-    rows = (
-        AttemptAnswer.objects.filter(attempt__user__in=users)
-        .filter(_period(scope, "attempt__submitted_at"))
-        .values("question_id", "question__key", "question__text", "question__module__title")
-        .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
-        .filter(n__gte=5)
-        .order_by("-wrong", "question_id")[:limit]
-    )
+    """Return the questions most often answered wrongly, to improve the content.
+
+    Read from the per-question summary (reporting.models.QuestionStat), whose dates are whole
+    months; a single practice is small enough to count from the answers themselves.
+    """
+    if scope.practice:
+        rows = (
+            AttemptAnswer.objects.filter(attempt__user__in=clinicians(scope))
+            .filter(_period(scope, "attempt__submitted_at"))
+            .values("question_id")
+            .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
+        )
+    else:
+        stats = QuestionStat.objects.all()
+        if scope.icb:
+            stats = stats.filter(icb=scope.icb)
+        if scope.professional_role:
+            stats = stats.filter(professional_role=scope.professional_role)
+        if scope.start:
+            stats = stats.filter(month__gte=scope.start.replace(day=1))
+        if scope.end:
+            stats = stats.filter(month__lte=scope.end)
+        rows = stats.values("question_id").annotate(n=Sum("answered"), wrong=Sum("wrong"))
+    top = list(rows.filter(n__gte=5).order_by("-wrong", "question_id")[:limit])
+    questions = Question.objects.select_related("module").in_bulk([r["question_id"] for r in top])
     return [
         HardQuestion(
-            r["question__module__title"],
-            r["question__key"],
-            r["question__text"],
+            questions[r["question_id"]].module.title,
+            questions[r["question_id"]].key,
+            questions[r["question_id"]].text,
             r["n"],
             r["wrong"],
         )
-        for r in rows
+        for r in top
     ]
 
 

@@ -6,6 +6,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from reporting.summaries import question_stats_add
 from training import rules
 from training.content import CourseSpec
 from training.models import (
@@ -157,7 +158,7 @@ def attempt_submit(*, attempt: Attempt, selections: dict[int, frozenset[int]]) -
     )
     if not updated:
         return Attempt.objects.get(pk=attempt.pk)
-    AttemptAnswer.objects.bulk_create(
+    answers = AttemptAnswer.objects.bulk_create(
         AttemptAnswer(
             attempt=attempt,
             question_id=qid,
@@ -167,6 +168,7 @@ def attempt_submit(*, attempt: Attempt, selections: dict[int, frozenset[int]]) -
         for qid in presented
     )
     attempt.refresh_from_db()
+    question_stats_add(attempt=attempt, answers=answers)
     if score.passed:
         _complete_module(user=attempt.user, module=module, attempt=attempt, when=now)
     return attempt
