@@ -1,5 +1,7 @@
 """Forms for the referral directory: the directory's filters and the service editor."""
 
+import uuid
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import ValidationError
@@ -204,6 +206,8 @@ class ServiceForm(forms.Form):
     checked = forms.BooleanField(
         label="I have checked these details with the service today", required=False
     )
+    # Identifies one filled-in add form, so submitting it twice adds one service.
+    submission = forms.UUIDField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, user, icbs, service=None, **kwargs):
         """`icbs` are the ICBs a site admin may choose from; ICB admins do not choose."""
@@ -219,10 +223,14 @@ class ServiceForm(forms.Form):
             del self.fields["area_icbs"]
         if service is None:
             del self.fields["checked"]
+            self.fields["submission"].initial = uuid.uuid4()
+        else:
+            del self.fields["submission"]
 
         self.helper = FormHelper()
         self.helper.show_error_summary = False  # the page shows it above its heading
         self.helper.layout = Layout(
+            *(["submission"] if service is None else []),
             "name",
             "organisation",
             Field("service_type", label_size="m"),
@@ -395,4 +403,5 @@ class ServiceForm(forms.Form):
             icb_codes=codes,
             location=location,
             verification_note=data["verification_note"],
+            submission_id=data.get("submission"),
         )

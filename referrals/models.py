@@ -129,6 +129,13 @@ class Service(models.Model):
         help_text="What still needs checking, e.g. 'Check before go-live: opening hours'.",
     )
     retired_at = models.DateTimeField(null=True, blank=True)
+    submission_id = models.UUIDField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="From the add form, so a double submit adds one service.",
+    )
     created_at = models.DateTimeField(default=timezone.now)
     # Set by services.py, not auto_now: an import keeps the source's last_modified.
     updated_at = models.DateTimeField(default=timezone.now)

@@ -60,6 +60,7 @@ class ServiceDetails:
     icb_codes: tuple[str, ...]
     location: LocationDetails | None
     verification_note: str
+    submission_id: uuid.UUID | None = None  # the add form's, so a double submit adds one
 
 
 #: Fields copied as they are from `ServiceDetails` or `ServiceRecord` onto a `Service`.
@@ -191,8 +192,18 @@ def _save_service(service: Service, icb_codes) -> None:
 
 @transaction.atomic
 def service_create(*, actor, details: ServiceDetails) -> Service:
-    """Add a service; its details count as checked today by the person adding it."""
+    """Add a service; its details count as checked today by the person adding it.
+
+    A repeated submission of the same add form returns the service it added.
+    """
     _require_area(actor, details)
+    submission_id = details.submission_id
+    if submission_id is not None:
+        existing = Service.objects.filter(submission_id=submission_id).first()
+        if existing is not None:
+            if selectors.may_edit(actor, existing):
+                return existing
+            submission_id = None  # only a tampered form could reuse someone else's id
     now = timezone.now()
     service = Service(
         organisation=_organisation_named(details.organisation_name),
@@ -200,6 +211,7 @@ def service_create(*, actor, details: ServiceDetails) -> Service:
         updated_at=now,
         last_verified_on=timezone.localdate(),
         verified_by=actor,
+        submission_id=submission_id,
     )
     _apply(service, details)
     _save_service(service, details.icb_codes)
