@@ -188,3 +188,9 @@ def taxonomy_terms(request):
             raise ApiError(400, "taxonomy_id is not a taxonomy this directory uses", "taxonomy_id")
         terms = [term for term in terms if term.taxonomy.id == taxonomy_id]
     return JsonResponse(_page(request, terms, oruk.Term.as_oruk))
+
+
+@oruk_endpoint
+def not_found(request, rest: str):
+    """Answer any other address under the API with a JSON 404, as API clients expect."""
+    raise ApiError(404, "There is no such endpoint in this API")

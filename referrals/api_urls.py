@@ -12,4 +12,6 @@ urlpatterns = [
     path("services/<str:service_id>", api.service, name="service"),
     path("taxonomies", api.taxonomies, name="taxonomies"),
     path("taxonomy_terms", api.taxonomy_terms, name="taxonomy_terms"),
+    # Last: anything else under /api/oruk/, including ids with a slash, is a JSON 404.
+    path("<path:rest>", api.not_found, name="not_found"),
 ]

@@ -267,3 +267,15 @@ class TestTaxonomies:
     def test_unknown_taxonomy_is_400(self, anonymous_client, icbs):
         response = anonymous_client.get("/api/oruk/taxonomy_terms?taxonomy_id=nope")
         assert response.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path", ["/api/oruk/services/a/b", "/api/oruk/nothing-here", "/api/oruk/services/%00/x"]
+)
+def test_unknown_api_paths_are_json_404s(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/json"
+    assert response.json()["status"] == 404
+    assert response["Access-Control-Allow-Origin"] == "*"

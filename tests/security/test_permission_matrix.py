@@ -106,6 +106,7 @@ MATRIX = {
     "oruk:service": ("oruk_service", everyone(200)),
     "oruk:taxonomies": (None, everyone(200)),
     "oruk:taxonomy_terms": (None, everyone(200)),
+    "oruk:not_found": ("oruk_unknown", everyone(404)),
     "screening:new": (None, clinician_only()),
     "screening:result": ("screening", clinician_only(200, 404)),
     # POST only: a GET is refused before any lookup, so it reveals nothing (POSTs below).
@@ -190,6 +191,7 @@ def world(clinician, other_practice_clinician, icb_admin, other_icb_admin, site_
         "screening": {"pk": screening.pk},
         "local_service": {"pk": local.pk},
         "oruk_service": {"service_id": str(local.pk)},
+        "oruk_unknown": {"rest": "services/a/b"},
     }
 
 
