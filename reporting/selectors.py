@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.models import ProfessionalRole, Role, User
 from reporting.models import QuestionStat
+from reporting.summaries import month_start
 from screening.models import Outcome, Screening
 from training.models import (
     Attempt,
@@ -344,13 +345,7 @@ def monthly(scope) -> list[tuple[datetime.date, int, int]]:
     )
     months: dict[datetime.date, list[int]] = {}
     for row in completions:
-        months.setdefault(_as_date(row["month"]), [0, 0])[0] = row["n"]
+        months.setdefault(month_start(row["month"]), [0, 0])[0] = row["n"]
     for row in screenings:
-        months.setdefault(_as_date(row["month"]), [0, 0])[1] = row["n"]
+        months.setdefault(month_start(row["month"]), [0, 0])[1] = row["n"]
     return [(m, c, s) for m, (c, s) in sorted(months.items())]
-
-
-def _as_date(value) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    return value

@@ -11,24 +11,34 @@ from reporting.models import QuestionStat
 from training.models import AttemptAnswer
 
 
-def month_of(moment: datetime.datetime) -> datetime.date:
-    return timezone.localtime(moment).date().replace(day=1)
+def month_start(value) -> datetime.date:
+    """Return the first day of the month a datetime (or a TruncMonth result) falls in, locally."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    return value.replace(day=1)
 
 
 def question_stats_add(*, attempt, answers) -> None:
-    """Add one submitted attempt's answers to the per-question counts."""
+    """Add one submitted attempt's answers to the per-question counts (four queries)."""
     user = attempt.user
     practice = user.practice
     key = {
         "icb_id": practice.icb_id if practice else None,
         "professional_role": user.professional_role,
-        "month": month_of(attempt.submitted_at),
+        "month": month_start(attempt.submitted_at),
     }
-    for answer in answers:
-        stat, _ = QuestionStat.objects.get_or_create(question_id=answer.question_id, **key)
-        QuestionStat.objects.filter(pk=stat.pk).update(
-            answered=F("answered") + 1, wrong=F("wrong") + (0 if answer.is_correct else 1)
-        )
+    cells = QuestionStat.objects.filter(**key)
+    question_ids = {answer.question_id for answer in answers}
+    existing = set(cells.filter(question_id__in=question_ids).values_list("question_id", flat=True))
+    # A concurrent submit may create the same cell first; the unique constraint keeps one.
+    QuestionStat.objects.bulk_create(
+        [QuestionStat(question_id=qid, **key) for qid in question_ids - existing],
+        ignore_conflicts=True,
+    )
+    right = [a.question_id for a in answers if a.is_correct]
+    wrong = [a.question_id for a in answers if not a.is_correct]
+    cells.filter(question_id__in=right).update(answered=F("answered") + 1)
+    cells.filter(question_id__in=wrong).update(answered=F("answered") + 1, wrong=F("wrong") + 1)
 
 
 @transaction.atomic
@@ -48,15 +58,12 @@ def question_stats_rebuild() -> int:
     )
     batch, total = [], 0
     for row in rows.iterator(chunk_size=5000):
-        month = row["month"]
-        if isinstance(month, datetime.datetime):
-            month = timezone.localtime(month).date() if timezone.is_aware(month) else month.date()
         batch.append(
             QuestionStat(
                 question_id=row["question_id"],
                 icb_id=row["attempt__user__practice__icb_id"],
                 professional_role=row["attempt__user__professional_role"] or "",
-                month=month.replace(day=1),
+                month=month_start(row["month"]),
                 answered=row["n"],
                 wrong=row["wrong"],
             )
