@@ -8,13 +8,13 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from weasyprint import HTML
 
+from accounts.access import clinician_required
 from core.audit import audit_record
 from core.models import AuditAction
 from screening import services, summary
 from screening.forms import OutcomeForm, ScreeningForm
 from screening.selectors import screening_for_owner
 from screening.support import support_services
-from training.access import clinician_required
 
 
 @clinician_required

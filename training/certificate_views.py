@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
-from training.access import clinician_required
+from accounts.access import clinician_required
 from training.models import Certificate, ReflectiveNote
 from training.pdf import certificate_pdf
 

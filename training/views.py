@@ -6,8 +6,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from accounts.access import clinician_required
 from training import selectors, services
-from training.access import clinician_required
 from training.forms import QuizForm, ReflectiveNoteForm, SurveyForm
 from training.markdown import render_markdown
 from training.models import ReflectiveNote, SurveyPhase

@@ -1,4 +1,4 @@
-"""Who may use training pages: clinicians only (admins have no course to take)."""
+"""Role checks for views: the one place that says which pages need the clinician role."""
 
 from functools import wraps
 
@@ -11,7 +11,7 @@ def clinician_required(view):
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_clinician:
-            raise PermissionDenied("Training is for clinicians")
+            raise PermissionDenied("This page is for clinicians")
         return view(request, *args, **kwargs)
 
     return wrapped
