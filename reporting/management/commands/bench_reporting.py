@@ -1,4 +1,3 @@
-import statistics
 import time
 
 from django.conf import settings
@@ -8,12 +7,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role, User
-
-
-def _summary(times):
-    ordered = sorted(times)
-    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
-    return statistics.median(ordered), p95
+from core.timing import median_p95
 
 
 class Command(BaseCommand):
@@ -49,7 +43,7 @@ class Command(BaseCommand):
                     raise CommandError(f"{label}: HTTP {response.status_code}")
                 queries = len(ctx.captured_queries)
             sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
-            median, p95 = _summary(times)
+            median, p95 = median_p95(times)
             rows.append((label, median, p95, queries, sql_ms))
         self.stdout.write(
             f"{'page':<20}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'SQL ms (last run)':>19}"

@@ -1,28 +1,18 @@
 import statistics
-import time
 import uuid
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 from weasyprint import HTML
 
+from core.timing import median_p95, timed
 from training.models import Certificate
 from training.pdf import certificate_pdf
 
 
-def _timed(fn, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return times
-
-
 def _summary(times: list[float]) -> str:
-    ordered = sorted(times)
-    p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
-    return f"median {statistics.median(ordered):.0f} ms, p95 {p95:.0f} ms"
+    median, p95 = median_p95(times)
+    return f"median {median:.0f} ms, p95 {p95:.0f} ms"
 
 
 class Command(BaseCommand):
@@ -62,8 +52,8 @@ class Command(BaseCommand):
         for _ in range(3):  # warm-up: fonts, CSS parser, templates
             render()
             baseline()
-        cert_times = _timed(render, runs)
-        base_times = _timed(baseline, runs)
+        cert_times = timed(render, runs)
+        base_times = timed(baseline, runs)
         ratio = statistics.median(cert_times) / statistics.median(base_times)
         self.stdout.write(f"Certificate PDF ({len(render())} bytes): {_summary(cert_times)}")
         self.stdout.write(f"One-line WeasyPrint baseline: {_summary(base_times)}")
