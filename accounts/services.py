@@ -16,11 +16,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts.models import ICB, Practice, User
+from core.postcodes import is_postcode, normalise_postcode
 
 PRACTICE_CSV_COLUMNS = ("ods_code", "name", "postcode", "icb_ods_code")
 PRACTICE_ODS_CODE = re.compile(r"^[A-Z]\d{5}$")
-# The shape of a UK postcode (outward code, space, inward code); it does not prove one exists.
-POSTCODE = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}$")
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
@@ -99,11 +98,6 @@ class PracticeImportResult:
         return not self.errors
 
 
-def _clean_postcode(value: str) -> str:
-    compact = re.sub(r"\s+", "", value).upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
-
-
 def practices_import(*, text: str) -> PracticeImportResult:
     """Create or update practices from CSV text; import nothing if any row is wrong.
 
@@ -144,8 +138,8 @@ def practices_import(*, text: str) -> PracticeImportResult:
             problems.append("name is empty")
         elif len(values["name"]) > Practice._meta.get_field("name").max_length:
             problems.append("name is longer than 200 characters")
-        postcode = _clean_postcode(values["postcode"])
-        if not POSTCODE.match(postcode):
+        postcode = normalise_postcode(values["postcode"])
+        if not is_postcode(postcode):
             problems.append(f"postcode {values['postcode']!r} is not a UK postcode")
         icb_code = values["icb_ods_code"].upper()
         icb = icbs.get(icb_code)

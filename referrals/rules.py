@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from core.postcodes import is_postcode, normalise_postcode  # noqa: F401 - part of rules' API
+
 #: An entry not checked for this many months is stale: shown as such to admins and flagged in
 #: the directory.
 STALE_AFTER_MONTHS = 12
@@ -20,8 +22,6 @@ OLDEST_AGE = 120
 EXAMPLE_PREFIX = "Example"
 
 PHONE = re.compile(r"^\+?[0-9][0-9 ]{1,22}[0-9]$")
-# The shape of a UK postcode (outward code, space, inward code); it does not prove one exists.
-POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? [0-9][A-Z]{2}$")
 
 
 def months_before(day: datetime.date, months: int) -> datetime.date:
@@ -108,17 +108,6 @@ def phone_href(number: str) -> str:
     """Return a tel: link for a phone number, or '' when there is none."""
     digits = re.sub(r"[^0-9+]", "", number or "")
     return f"tel:{digits}" if digits else ""
-
-
-def normalise_postcode(value: str) -> str:
-    """Return a postcode in capitals with one space before the inward code."""
-    compact = re.sub(r"\s+", "", value or "").upper()
-    return f"{compact[:-3]} {compact[-3:]}" if len(compact) > 3 else compact
-
-
-def is_postcode(value: str) -> bool:
-    """Return True when the (normalised) value has the shape of a UK postcode."""
-    return bool(POSTCODE.match(value))
 
 
 def normalise_text(value: str) -> str:
