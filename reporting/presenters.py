@@ -42,7 +42,7 @@ class Report:
     sections: list[tuple[str, list[Table]]]
 
 
-def _progress_table(table_id, caption, first_header, rows, total) -> Table:
+def _progress_table(table_id, caption, first_header, rows) -> Table:
     registered = dc.group([r.registered for r in rows])
     started = dc.group([r.started for r in rows])
     completed = dc.group([r.completed for r in rows])
@@ -99,9 +99,8 @@ def build(scope) -> Report:
             "Training by practice" if scope.icb else "Training by ICB",
             "Practice" if scope.icb else "ICB",
             by_area,
-            registered,
         ),
-        _progress_table("by-role", "Training by professional role", "Role", by_role, registered),
+        _progress_table("by-role", "Training by professional role", "Role", by_role),
     ]
     quiz_rows = selectors.quiz_first_attempts(scope)
     quiz = Table(
