@@ -224,18 +224,18 @@ def build(scope) -> Report:
         maximum=100,
     )
 
-    o = selectors.outcome_figures(scope)
     outcomes = Table("outcomes", "What clinicians did after screening", ["Action", "Screenings"])
     bars = []
     for name, label in selectors.OUTCOME_FIELDS:
-        cell = dc.count(o["totals"][name])
+        cell = dc.count(s["outcomes"][name])
         outcomes.rows.append([label, cell.display])
         bars.append(charts.Bar(label, cell.value, cell.display))
     outcomes.chart = charts.bar_chart("outcomes-chart", outcomes.caption, bars)
     types = dict(ServiceType.choices)
     by_type = Table("referral-types", "Referrals by service type", ["Service type", "Referrals"])
-    type_counts = dc.group(list(o["by_type"].values()))
-    for key, cell in zip(o["by_type"], type_counts, strict=True):
+    referrals = s["by_type"]
+    type_counts = dc.group(list(referrals.values()))
+    for key, cell in zip(referrals, type_counts, strict=True):
         by_type.rows.append([types.get(key, key), cell.display])
 
     series = selectors.monthly(scope)
@@ -262,6 +262,11 @@ def build(scope) -> Report:
         chart=charts.column_chart("monthly-screenings-chart", "Screenings each month", scr_bars),
         note="The numbers are in the table above.",
     )
+
+    if (scope.start or scope.end) and not scope.practice:
+        whole_months = "Counted in whole calendar months: the months your dates fall in."
+        for table in (quiz, hard, confidence, over_time):
+            table.note = f"{table.note} {whole_months}".strip()
 
     headlines.append(Headline("Screenings", total.display))
     return Report(

@@ -7,21 +7,19 @@ and presentation happen in reporting/presenters.py.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, DateField, Exists, OuterRef, Q, Sum, Value
+from django.db.models.functions import Cast, TruncMonth
 from django.utils import timezone
 
 from accounts.models import ProfessionalRole, Role, User
-from reporting.models import QuestionStat
+from referrals.models import ServiceType
+from reporting.models import ConfidenceStat, ModuleStat, QuestionStat
 from reporting.summaries import month_start
-from screening.models import Outcome, Screening
+from screening.models import Screening
 from training.models import (
     Attempt,
     AttemptAnswer,
-    Module,
     ModuleCompletion,
-    PageView,
-    Question,
     SurveyAnswer,
     SurveyResponse,
 )
@@ -58,26 +56,6 @@ def clinicians(scope):
     return qs
 
 
-def _with_progress(scope):
-    """Annotate each clinician with whether they started and finished the course in the period."""
-    active_modules = Module.objects.filter(is_active=True)
-    module_count = active_modules.count()
-    done = (
-        ModuleCompletion.objects.filter(user=OuterRef("pk"), module__in=active_modules)
-        .filter(_period(scope, "completed_at"))
-        .values("user")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    started = Exists(
-        PageView.objects.filter(user=OuterRef("pk")).filter(_period(scope, "first_viewed_at"))
-    ) | Exists(Attempt.objects.filter(user=OuterRef("pk")).filter(_period(scope, "started_at")))
-    users = clinicians(scope).annotate(
-        modules_done=Coalesce(Subquery(done), Value(0)), has_started=started
-    )
-    return users, max(module_count, 1)
-
-
 @dataclass(frozen=True)
 class ProgressRow:
     key: str
@@ -87,15 +65,25 @@ class ProgressRow:
     completed: int
 
 
-def _progress_cells(scope, area_field: str) -> list[dict]:
-    """Return registered/started/completed per (area, professional role) in one query."""
-    users, modules = _with_progress(scope)
+def _progress_cells(scope, area_field: str, label_field: str) -> list[dict]:
+    """Return registered/started/completed per (area, professional role) in one query.
+
+    Reads each learner's start and finish from the LearnerProgress summary: "started" means
+    began the course in the period, "completed" finished its last active module in the period.
+    """
+    started = Q(learner_progress__started_at__isnull=False) & _period(
+        scope, "learner_progress__started_at"
+    )
+    completed = Q(learner_progress__completed_at__isnull=False) & _period(
+        scope, "learner_progress__completed_at"
+    )
     return list(
-        users.values(area_field, "professional_role")
+        clinicians(scope)
+        .values(area_field, label_field, "professional_role")
         .annotate(
             registered=Count("pk"),
-            started=Count("pk", filter=Q(has_started=True)),
-            completed=Count("pk", filter=Q(modules_done__gte=modules)),
+            started=Count("pk", filter=started),
+            completed=Count("pk", filter=completed),
         )
         .order_by()
     )
@@ -129,17 +117,14 @@ class Progress:
 def progress(scope) -> Progress:
     """Return training progress by practice (ICB view) or ICB (England), and by role.
 
-    One aggregate query over the clinicians, plus one for the area names.
+    One aggregate query over the clinicians and their LearnerProgress rows.
     """
     if scope.icb:
-        area_field = "practice_id"
-        labels = dict(clinicians(scope).values_list("practice_id", "practice__name").distinct())
+        area_field, label_field = "practice_id", "practice__name"
     else:
-        area_field = "practice__icb_id"
-        labels = dict(
-            clinicians(scope).values_list("practice__icb_id", "practice__icb__name").distinct()
-        )
-    cells = _progress_cells(scope, area_field)
+        area_field, label_field = "practice__icb_id", "practice__icb__name"
+    cells = _progress_cells(scope, area_field, label_field)
+    labels = {cell[area_field]: cell[label_field] for cell in cells}
     return Progress(
         by_area=sorted(_roll_up(cells, area_field, labels), key=lambda r: r.label),
         by_role=sorted(
@@ -156,17 +141,42 @@ class ModuleQuiz:
     first_passes: int
 
 
+def _summary_cells(model, scope):
+    """Return the summary cells (QuestionStat or ModuleStat) in scope; dates count whole months."""
+    cells = model.objects.all()
+    if scope.icb:
+        cells = cells.filter(icb=scope.icb)
+    if scope.professional_role:
+        cells = cells.filter(professional_role=scope.professional_role)
+    if scope.start:
+        cells = cells.filter(month__gte=scope.start.replace(day=1))
+    if scope.end:
+        cells = cells.filter(month__lte=scope.end)
+    return cells
+
+
 def quiz_first_attempts(scope) -> list[ModuleQuiz]:
-    """Return, per module, learners' first attempts and how many of them passed."""
-    users = clinicians(scope)
-    rows = (
-        Attempt.objects.filter(is_first=True, user__in=users)
-        .filter(_period(scope, "submitted_at"))
-        .values("module__order", "module__title")
-        .annotate(n=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
-        .order_by("module__order")
-    )
-    return [ModuleQuiz(r["module__title"], r["n"], r["passed"]) for r in rows]
+    """Return, per module, learners' first attempts and how many of them passed.
+
+    Read from the ModuleStat summary (whole months); a single practice is counted directly.
+    """
+    if scope.practice:
+        rows = (
+            Attempt.objects.filter(is_first=True, user__in=clinicians(scope))
+            .filter(_period(scope, "submitted_at"))
+            .values("module__order", "module__title")
+            .annotate(n=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+        )
+    else:
+        rows = (
+            _summary_cells(ModuleStat, scope)
+            .values("module__order", "module__title")
+            .annotate(n=Sum("first_attempts"), passed=Sum("first_passes"))
+            .filter(n__gt=0)
+        )
+    return [
+        ModuleQuiz(r["module__title"], r["n"], r["passed"]) for r in rows.order_by("module__order")
+    ]
 
 
 @dataclass(frozen=True)
@@ -176,6 +186,9 @@ class HardQuestion:
     text: str
     answered: int
     wrong: int
+
+
+QUESTION_FIELDS = ("question_id", "question__key", "question__text", "question__module__title")
 
 
 def hardest_questions(scope, limit: int = 10) -> list[HardQuestion]:
@@ -188,27 +201,21 @@ def hardest_questions(scope, limit: int = 10) -> list[HardQuestion]:
         rows = (
             AttemptAnswer.objects.filter(attempt__user__in=clinicians(scope))
             .filter(_period(scope, "attempt__submitted_at"))
-            .values("question_id")
+            .values(*QUESTION_FIELDS)
             .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
         )
     else:
-        stats = QuestionStat.objects.all()
-        if scope.icb:
-            stats = stats.filter(icb=scope.icb)
-        if scope.professional_role:
-            stats = stats.filter(professional_role=scope.professional_role)
-        if scope.start:
-            stats = stats.filter(month__gte=scope.start.replace(day=1))
-        if scope.end:
-            stats = stats.filter(month__lte=scope.end)
-        rows = stats.values("question_id").annotate(n=Sum("answered"), wrong=Sum("wrong"))
-    top = list(rows.filter(n__gte=5).order_by("-wrong", "question_id")[:limit])
-    questions = Question.objects.select_related("module").in_bulk([r["question_id"] for r in top])
+        rows = (
+            _summary_cells(QuestionStat, scope)
+            .values(*QUESTION_FIELDS)
+            .annotate(n=Sum("answered"), wrong=Sum("wrong"))
+        )
+    top = rows.filter(n__gte=5).order_by("-wrong", "question_id")[:limit]
     return [
         HardQuestion(
-            questions[r["question_id"]].module.title,
-            questions[r["question_id"]].key,
-            questions[r["question_id"]].text,
+            r["question__module__title"],
+            r["question__key"],
+            r["question__text"],
             r["n"],
             r["wrong"],
         )
@@ -232,7 +239,42 @@ class Confidence:
 
 
 def confidence(scope) -> Confidence:
-    """Return agreement before and after, for people who answered both surveys of one version."""
+    """Return agreement before and after, for people who answered both surveys of one version.
+
+    Read from the ConfidenceStat summary, dated by the before-survey's month; a single practice
+    is counted from the answers themselves.
+    """
+    if scope.practice:
+        return _confidence_of_practice(scope)
+    rows = {
+        r["statement"]: r
+        for r in _summary_cells(ConfidenceStat, scope)
+        .values("statement")
+        .annotate(
+            befores=Sum("befores"),
+            pairs=Sum("pairs"),
+            agree_before=Sum("agree_before"),
+            agree_after=Sum("agree_after"),
+        )
+        .order_by()
+    }
+    empty = {"befores": 0, "pairs": 0, "agree_before": 0, "agree_after": 0}
+    return Confidence(
+        with_before=rows.get("", empty)["befores"],
+        pairs=rows.get("", empty)["pairs"],
+        statements=[
+            StatementChange(
+                key,
+                text,
+                rows.get(key, empty)["agree_before"],
+                rows.get(key, empty)["agree_after"],
+            )
+            for key, text in STATEMENTS
+        ],
+    )
+
+
+def _confidence_of_practice(scope) -> Confidence:
     users = clinicians(scope)
     befores = SurveyResponse.objects.filter(user__in=users, phase="before").filter(
         _period(scope, "submitted_at")
@@ -240,19 +282,18 @@ def confidence(scope) -> Confidence:
     after_for_same = SurveyResponse.objects.filter(
         user=OuterRef("user"), phase="after", content_version=OuterRef("content_version")
     )
-    paired = befores.filter(Exists(after_for_same))
     counts = befores.aggregate(
         with_before=Count("pk"), pairs=Count("pk", filter=Exists(after_for_same))
     )
-    paired_users = paired.values("user")
+    paired = befores.filter(Exists(after_for_same))
+    before_of_pair = paired.filter(
+        user=OuterRef("response__user"), content_version=OuterRef("response__content_version")
+    )
     agree = (
-        SurveyAnswer.objects.filter(
-            response__user__in=paired_users,
-            response__content_version__in=paired.values("content_version"),
-            value__in=AGREE_VALUES,
-        )
+        SurveyAnswer.objects.filter(Exists(before_of_pair), value__in=AGREE_VALUES)
         .values("response__phase", "statement")
         .annotate(n=Count("pk"))
+        .order_by()
     )
     table = {(r["response__phase"], r["statement"]): r["n"] for r in agree}
     return Confidence(
@@ -276,9 +317,25 @@ def _screenings(scope):
     return qs
 
 
+OUTCOME_FIELDS = (
+    ("referred_specialist", "Referred to a specialist stalking service"),
+    ("helpline_given", "Helpline details given"),
+    ("ptsd_assessment_arranged", "PTSD assessment arranged or referred"),
+    ("safeguarding_referral", "Safeguarding referral"),
+    ("police_contacted", "Police contacted"),
+    ("marac_referral", "MARAC referral"),
+    ("patient_declined", "Patient declined support"),
+    ("follow_up_booked", "Follow-up booked"),
+)
+
+
 def screening_figures(scope) -> dict:
-    """Return screening counts: levels, concern, flags and what was done (one query)."""
-    return _screenings(scope).aggregate(
+    """Return screening counts: levels, concern, flags and what was done (one query).
+
+    The outcome counts are under "outcomes", keyed by the names in OUTCOME_FIELDS, and
+    specialist referrals by the chosen service's type under "by_type".
+    """
+    figures = _screenings(scope).aggregate(
         total=Count("pk"),
         indicated=Count("pk", filter=Q(stalking="indicated")),
         possible=Count("pk", filter=Q(stalking="possible")),
@@ -295,57 +352,58 @@ def screening_figures(scope) -> dict:
         urgent_mental_health=Count("pk", filter=Q(flag_urgent_mental_health=True)),
         domestic_abuse=Count("pk", filter=Q(flag_domestic_abuse=True)),
         record_safety=Count("pk", filter=Q(flag_record_safety=True)),
+        **{
+            f"outcome_{name}": Count("pk", filter=Q(**{f"outcome__{name}": True}))
+            for name, _ in OUTCOME_FIELDS
+        },
+        **{
+            f"type_{kind}": Count(
+                "pk",
+                filter=Q(outcome__referred_specialist=True, outcome__referred_service_type=kind),
+            )
+            for kind in ServiceType.values
+        },
     )
-
-
-OUTCOME_FIELDS = (
-    ("referred_specialist", "Referred to a specialist stalking service"),
-    ("helpline_given", "Helpline details given"),
-    ("ptsd_assessment_arranged", "PTSD assessment arranged or referred"),
-    ("safeguarding_referral", "Safeguarding referral"),
-    ("police_contacted", "Police contacted"),
-    ("marac_referral", "MARAC referral"),
-    ("patient_declined", "Patient declined support"),
-    ("follow_up_booked", "Follow-up booked"),
-)
-
-
-def outcome_figures(scope) -> dict:
-    """Return how often each outcome was recorded, and referrals by service type."""
-    outcomes = Outcome.objects.filter(screening__in=_screenings(scope))
-    totals = outcomes.aggregate(
-        recorded=Count("pk"),
-        **{name: Count("pk", filter=Q(**{name: True})) for name, _ in OUTCOME_FIELDS},
-    )
-    by_type = dict(
-        outcomes.filter(referred_specialist=True)
-        .exclude(referred_service_type="")
-        .values_list("referred_service_type")
-        .annotate(n=Count("pk"))
-        .order_by("referred_service_type")
-    )
-    return {"totals": totals, "by_type": by_type}
+    figures["outcomes"] = {name: figures.pop(f"outcome_{name}") for name, _ in OUTCOME_FIELDS}
+    by_type = {kind: figures.pop(f"type_{kind}") for kind in ServiceType.values}
+    figures["by_type"] = {kind: n for kind, n in sorted(by_type.items()) if n}
+    return figures
 
 
 def monthly(scope) -> list[tuple[datetime.date, int, int]]:
-    """Return (month, module completions, screenings) for each month with either."""
-    users = clinicians(scope)
-    completions = (
-        ModuleCompletion.objects.filter(user__in=users)
-        .filter(_period(scope, "completed_at"))
-        .annotate(month=TruncMonth("completed_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-    )
+    """Return (month, module completions, screenings) for each month with either (one query).
+
+    Completions come from the ModuleStat summary (whole months); a single practice is counted
+    directly.
+    """
+    if scope.practice:
+        completions = (
+            ModuleCompletion.objects.filter(user__in=clinicians(scope))
+            .filter(_period(scope, "completed_at"))
+            .annotate(month=Cast(TruncMonth("completed_at"), DateField()))
+            .values("month")
+            .annotate(n=Count("pk"))
+        )
+    else:
+        completions = (
+            _summary_cells(ModuleStat, scope)
+            .values("month")
+            .annotate(n=Sum("completions"))
+            .filter(n__gt=0)
+        )
+    # Both halves give the month as a date, so the union's column has one type.
     screenings = (
         _screenings(scope)
-        .annotate(month=TruncMonth("created_at"))
+        .annotate(month=Cast(TruncMonth("created_at"), DateField()))
         .values("month")
         .annotate(n=Count("pk"))
     )
+    rows = (
+        completions.annotate(kind=Value(0))
+        .order_by()
+        .union(screenings.annotate(kind=Value(1)).order_by(), all=True)
+    )
     months: dict[datetime.date, list[int]] = {}
-    for row in completions:
-        months.setdefault(month_start(row["month"]), [0, 0])[0] = row["n"]
-    for row in screenings:
-        months.setdefault(month_start(row["month"]), [0, 0])[1] = row["n"]
+    for row in rows:
+        months.setdefault(month_start(row["month"]), [0, 0])[row["kind"]] = row["n"]
     return [(m, c, s) for m, (c, s) in sorted(months.items())]

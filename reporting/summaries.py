@@ -1,14 +1,44 @@
-"""Keep the reporting summary tables in step with the data they summarise."""
+"""Keep the reporting summary tables (reporting/models.py) in step with the data they summarise.
+
+The `*_add`/`learner_*` functions run inside the learner's request, a few queries each; the
+`*_rebuild` functions recount everything from the raw data (`manage.py refresh_report_summaries`).
+"""
 
 import datetime
+from collections import defaultdict
 
-from django.db import transaction
-from django.db.models import Count, F, Q
+from django.db import IntegrityError, transaction
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Max,
+    Min,
+    Model,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
-from reporting.models import QuestionStat
-from training.models import AttemptAnswer
+from reporting.models import ConfidenceStat, LearnerProgress, ModuleStat, QuestionStat
+from training.models import (
+    Attempt,
+    AttemptAnswer,
+    Module,
+    ModuleCompletion,
+    PageView,
+    SurveyAnswer,
+    SurveyPhase,
+    SurveyResponse,
+)
+from training.survey import AGREE_VALUES
+
+BATCH = 5000
 
 
 def month_start(value) -> datetime.date:
@@ -18,19 +48,48 @@ def month_start(value) -> datetime.date:
     return value.replace(day=1)
 
 
-def question_stats_add(*, attempt, answers) -> None:
-    """Add one submitted attempt's answers to the per-question counts (four queries)."""
-    user = attempt.user
+def _cell(user, when) -> dict:
+    """Return the ICB, role and month a learner's event is counted under."""
     practice = user.practice
-    key = {
+    return {
         "icb_id": practice.icb_id if practice else None,
         "professional_role": user.professional_role,
-        "month": month_start(attempt.submitted_at),
+        "month": month_start(when),
     }
+
+
+def _add(model: type[Model], key: dict, **increments: int) -> None:
+    """Add to one summary cell, creating it the first time (one query once the cell exists)."""
+    cell = model.objects.filter(**key)
+    changes = {name: F(name) + n for name, n in increments.items()}
+    if cell.update(**changes):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**key, **increments)
+    except IntegrityError:
+        # A concurrent request created the cell first; the unique constraint kept one.
+        cell.update(**changes)
+
+
+def _bulk_insert(model: type[Model], rows) -> int:
+    batch, total = [], 0
+    for row in rows:
+        batch.append(row)
+        if len(batch) >= BATCH:
+            model.objects.bulk_create(batch)
+            total += len(batch)
+            batch = []
+    model.objects.bulk_create(batch)
+    return total + len(batch)
+
+
+def question_stats_add(*, attempt, answers) -> None:
+    """Add one submitted attempt's answers to the per-question counts (four queries)."""
+    key = _cell(attempt.user, attempt.submitted_at)
     cells = QuestionStat.objects.filter(**key)
     question_ids = {answer.question_id for answer in answers}
     existing = set(cells.filter(question_id__in=question_ids).values_list("question_id", flat=True))
-    # A concurrent submit may create the same cell first; the unique constraint keeps one.
     QuestionStat.objects.bulk_create(
         [QuestionStat(question_id=qid, **key) for qid in question_ids - existing],
         ignore_conflicts=True,
@@ -39,6 +98,78 @@ def question_stats_add(*, attempt, answers) -> None:
     wrong = [a.question_id for a in answers if not a.is_correct]
     cells.filter(question_id__in=right).update(answered=F("answered") + 1)
     cells.filter(question_id__in=wrong).update(answered=F("answered") + 1, wrong=F("wrong") + 1)
+
+
+def module_stats_first_attempt(*, attempt) -> None:
+    """Count a learner's first submitted attempt at a module's quiz, and whether it passed."""
+    _add(
+        ModuleStat,
+        {"module_id": attempt.module_id, **_cell(attempt.user, attempt.submitted_at)},
+        first_attempts=1,
+        first_passes=int(bool(attempt.passed)),
+    )
+
+
+def module_stats_completion(*, completion) -> None:
+    """Count a module completion in the month it happened."""
+    _add(
+        ModuleStat,
+        {"module_id": completion.module_id, **_cell(completion.user, completion.completed_at)},
+        completions=1,
+    )
+
+
+def confidence_stats_add(*, response) -> None:
+    """Count a submitted survey: a before-survey, and the pair once both phases are in."""
+    user = response.user
+    if response.phase == SurveyPhase.BEFORE:
+        _add(ConfidenceStat, {**_cell(user, response.submitted_at), "statement": ""}, befores=1)
+    pair = {
+        r.phase: r
+        for r in SurveyResponse.objects.filter(user=user, content_version=response.content_version)
+    }
+    if set(pair) != {SurveyPhase.BEFORE, SurveyPhase.AFTER}:
+        return
+    agreed = {SurveyPhase.BEFORE: set(), SurveyPhase.AFTER: set()}
+    for phase, statement in SurveyAnswer.objects.filter(
+        response__in=pair.values(), value__in=AGREE_VALUES
+    ).values_list("response__phase", "statement"):
+        agreed[phase].add(statement)
+    key = _cell(user, pair[SurveyPhase.BEFORE].submitted_at)
+    statements = ["", *sorted(agreed[SurveyPhase.BEFORE] | agreed[SurveyPhase.AFTER])]
+    cells = ConfidenceStat.objects.filter(**key, statement__in=statements)
+    existing = set(cells.values_list("statement", flat=True))
+    ConfidenceStat.objects.bulk_create(
+        [ConfidenceStat(statement=st, **key) for st in statements if st not in existing],
+        ignore_conflicts=True,
+    )
+
+    def one_if(condition: Q):
+        return Case(When(condition, then=Value(1)), default=Value(0))
+
+    cells.update(
+        pairs=F("pairs") + one_if(Q(statement="")),
+        agree_before=F("agree_before") + one_if(Q(statement__in=agreed[SurveyPhase.BEFORE])),
+        agree_after=F("agree_after") + one_if(Q(statement__in=agreed[SurveyPhase.AFTER])),
+    )
+
+
+def learner_started(*, user, when) -> None:
+    """Note when the learner first did anything in the course (one query; later calls no-ops)."""
+    LearnerProgress.objects.bulk_create(
+        [LearnerProgress(user=user, started_at=when)], ignore_conflicts=True
+    )
+
+
+def learner_completion_check(*, user) -> None:
+    """Set when the learner finished the course, once every active module is complete."""
+    total = Module.objects.filter(is_active=True).count()
+    mine = ModuleCompletion.objects.filter(user=user, module__is_active=True).aggregate(
+        done=Count("module_id", distinct=True), last=Max("completed_at")
+    )
+    finished = mine["last"] if total and mine["done"] >= total else None
+    learner_started(user=user, when=mine["last"] or timezone.now())
+    LearnerProgress.objects.filter(user=user).update(completed_at=finished)
 
 
 @transaction.atomic
@@ -56,9 +187,9 @@ def question_stats_rebuild() -> int:
         .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
         .order_by()
     )
-    batch, total = [], 0
-    for row in rows.iterator(chunk_size=5000):
-        batch.append(
+    return _bulk_insert(
+        QuestionStat,
+        (
             QuestionStat(
                 question_id=row["question_id"],
                 icb_id=row["attempt__user__practice__icb_id"],
@@ -67,10 +198,167 @@ def question_stats_rebuild() -> int:
                 answered=row["n"],
                 wrong=row["wrong"],
             )
-        )
-        if len(batch) >= 5000:
-            QuestionStat.objects.bulk_create(batch)
-            total += len(batch)
-            batch = []
-    QuestionStat.objects.bulk_create(batch)
-    return total + len(batch)
+            for row in rows.iterator(chunk_size=BATCH)
+        ),
+    )
+
+
+@transaction.atomic
+def module_stats_rebuild() -> int:
+    """Recount first attempts, first passes and completions per module cell from scratch."""
+    ModuleStat.objects.all().delete()
+    cells: dict[tuple, dict[str, int]] = defaultdict(
+        lambda: {"first_attempts": 0, "first_passes": 0, "completions": 0}
+    )
+    firsts = (
+        Attempt.objects.filter(is_first=True, submitted_at__isnull=False)
+        .annotate(month=TruncMonth("submitted_at"))
+        .values("module_id", "user__practice__icb_id", "user__professional_role", "month")
+        .annotate(n=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
+        .order_by()
+    )
+    for row in firsts:
+        cell = cells[
+            (
+                row["module_id"],
+                row["user__practice__icb_id"],
+                row["user__professional_role"],
+                month_start(row["month"]),
+            )
+        ]
+        cell["first_attempts"] += row["n"]
+        cell["first_passes"] += row["passed"]
+    completions = (
+        ModuleCompletion.objects.annotate(month=TruncMonth("completed_at"))
+        .values("module_id", "user__practice__icb_id", "user__professional_role", "month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    for row in completions:
+        cells[
+            (
+                row["module_id"],
+                row["user__practice__icb_id"],
+                row["user__professional_role"],
+                month_start(row["month"]),
+            )
+        ]["completions"] += row["n"]
+    return _bulk_insert(
+        ModuleStat,
+        (
+            ModuleStat(
+                module_id=module_id,
+                icb_id=icb_id,
+                professional_role=role or "",
+                month=month,
+                **counts,
+            )
+            for (module_id, icb_id, role, month), counts in cells.items()
+        ),
+    )
+
+
+@transaction.atomic
+def learner_progress_rebuild() -> int:
+    """Recompute when each learner started and finished the course from the raw data."""
+    LearnerProgress.objects.all().delete()
+    started: dict[int, datetime.datetime] = {}
+    for source in (
+        PageView.objects.values("user_id").annotate(first=Min("first_viewed_at")),
+        Attempt.objects.values("user_id").annotate(first=Min("started_at")),
+    ):
+        for row in source.order_by().iterator(chunk_size=BATCH):
+            uid, first = row["user_id"], row["first"]
+            if uid not in started or first < started[uid]:
+                started[uid] = first
+    active = Module.objects.filter(is_active=True).count()
+    finished = (
+        {
+            row["user_id"]: row["last"]
+            for row in ModuleCompletion.objects.filter(module__is_active=True)
+            .values("user_id")
+            .annotate(done=Count("module_id", distinct=True), last=Max("completed_at"))
+            .filter(done__gte=active)
+            .order_by()
+            .iterator(chunk_size=BATCH)
+        }
+        if active
+        else {}
+    )
+    for uid, last in finished.items():
+        started.setdefault(uid, last)
+    return _bulk_insert(
+        LearnerProgress,
+        (
+            LearnerProgress(user_id=uid, started_at=first, completed_at=finished.get(uid))
+            for uid, first in started.items()
+        ),
+    )
+
+
+@transaction.atomic
+def confidence_stats_rebuild() -> int:
+    """Recount before-surveys, pairs and agreement per ICB, role and month from scratch."""
+    ConfidenceStat.objects.all().delete()
+    befores = SurveyResponse.objects.filter(phase=SurveyPhase.BEFORE)
+    after_of_same = SurveyResponse.objects.filter(
+        user=OuterRef("user"), phase=SurveyPhase.AFTER, content_version=OuterRef("content_version")
+    )
+    cells: dict[tuple, dict[str, int]] = defaultdict(
+        lambda: {"befores": 0, "pairs": 0, "agree_before": 0, "agree_after": 0}
+    )
+    where = ("user__practice__icb_id", "user__professional_role")
+
+    def cell(row, prefix, statement=""):
+        return cells[
+            (
+                row[f"{prefix}{where[0]}"],
+                row[f"{prefix}{where[1]}"] or "",
+                month_start(row["month"]),
+                statement,
+            )
+        ]
+
+    for row in (
+        befores.annotate(month=TruncMonth("submitted_at"))
+        .values(*where, "month")
+        .annotate(n=Count("pk"), pairs=Count("pk", filter=Exists(after_of_same)))
+        .order_by()
+    ):
+        cell(row, "")["befores"] += row["n"]
+        cell(row, "")["pairs"] += row["pairs"]
+    paired_before = befores.filter(Exists(after_of_same))
+    before_at = paired_before.filter(
+        user=OuterRef("response__user"), content_version=OuterRef("response__content_version")
+    ).values("submitted_at")
+    answers = SurveyAnswer.objects.filter(value__in=AGREE_VALUES).annotate(
+        before_at=Subquery(before_at[:1])
+    )
+    for phase, field in ((SurveyPhase.BEFORE, "agree_before"), (SurveyPhase.AFTER, "agree_after")):
+        for row in (
+            answers.filter(response__phase=phase, before_at__isnull=False)
+            .annotate(month=TruncMonth("before_at"))
+            .values(*(f"response__{w}" for w in where), "month", "statement")
+            .annotate(n=Count("pk"))
+            .order_by()
+        ):
+            cell(row, "response__", row["statement"])[field] += row["n"]
+    return _bulk_insert(
+        ConfidenceStat,
+        (
+            ConfidenceStat(
+                icb_id=icb_id, professional_role=role, month=month, statement=statement, **counts
+            )
+            for (icb_id, role, month, statement), counts in cells.items()
+        ),
+    )
+
+
+def rebuild_all() -> dict[str, int]:
+    """Rebuild every summary table; return the rows written to each."""
+    return {
+        "learner progress": learner_progress_rebuild(),
+        "module statistics": module_stats_rebuild(),
+        "confidence statistics": confidence_stats_rebuild(),
+        "question statistics": question_stats_rebuild(),
+    }

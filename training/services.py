@@ -6,7 +6,15 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from reporting.summaries import question_stats_add
+from reporting.summaries import (
+    confidence_stats_add,
+    learner_completion_check,
+    learner_progress_rebuild,
+    learner_started,
+    module_stats_completion,
+    module_stats_first_attempt,
+    question_stats_add,
+)
 from training import rules
 from training.content import CourseSpec
 from training.models import (
@@ -33,6 +41,7 @@ def content_load(*, course: CourseSpec) -> dict[str, int]:
     Questions dropped from a bank are retired, not deleted, so past attempts still show them.
     """
     counts = {"modules": 0, "pages": 0, "questions": 0}
+    active_before = set(Module.objects.filter(is_active=True).values_list("pk", flat=True))
     slugs = [m.slug for m in course.modules]
     Module.objects.exclude(slug__in=slugs).update(is_active=False)
     for spec in course.modules:
@@ -83,12 +92,17 @@ def content_load(*, course: CourseSpec) -> dict[str, int]:
                 )
             question.options.exclude(key__in=[o.key for o in qspec.options]).delete()
             counts["questions"] += 1
+    if set(Module.objects.filter(is_active=True).values_list("pk", flat=True)) != active_before:
+        # Who has finished the course depends on which modules are in it.
+        learner_progress_rebuild()
     return counts
 
 
 def page_view_record(*, user, page: Page) -> None:
     """Note that the learner has read the page (once; later visits change nothing)."""
-    PageView.objects.get_or_create(user=user, page=page)
+    view, created = PageView.objects.get_or_create(user=user, page=page)
+    if created:
+        learner_started(user=user, when=view.first_viewed_at)
 
 
 def attempt_start(*, user, module: Module, rng: random.Random | None = None) -> Attempt:
@@ -110,13 +124,15 @@ def attempt_start(*, user, module: Module, rng: random.Random | None = None) -> 
     )
     try:
         with transaction.atomic():
-            return Attempt.objects.create(
+            attempt = Attempt.objects.create(
                 user=user,
                 module=module,
                 content_version=module.content_version,
                 presented=presented,
                 question_count=len(presented),
             )
+            learner_started(user=user, when=attempt.started_at)
+            return attempt
     except IntegrityError:
         # Two tabs started at once: the database let only one open attempt through.
         return Attempt.objects.get(user=user, module=module, submitted_at__isnull=True)
@@ -169,6 +185,8 @@ def attempt_submit(*, attempt: Attempt, selections: dict[int, frozenset[int]]) -
     )
     attempt.refresh_from_db()
     question_stats_add(attempt=attempt, answers=answers)
+    if is_first:
+        module_stats_first_attempt(attempt=attempt)
     if score.passed:
         _complete_module(user=attempt.user, module=module, attempt=attempt, when=now)
     return attempt
@@ -177,13 +195,15 @@ def attempt_submit(*, attempt: Attempt, selections: dict[int, frozenset[int]]) -
 def _complete_module(*, user, module: Module, attempt: Attempt, when) -> None:
     if ModuleCompletion.objects.filter(user=user, module=module).exists():
         return
-    ModuleCompletion.objects.create(
+    completion = ModuleCompletion.objects.create(
         user=user,
         module=module,
         attempt=attempt,
         content_version=attempt.content_version,
         completed_at=when,
     )
+    module_stats_completion(completion=completion)
+    learner_completion_check(user=user)
 
 
 def note_save(*, user, module: Module, text: str) -> None:
@@ -210,6 +230,7 @@ def survey_submit(*, user, phase: str, version: str, answers: dict[str, int]) ->
         SurveyAnswer(response=response, statement=key, value=value)
         for key, value in answers.items()
     )
+    confidence_stats_add(response=response)
     if phase == SurveyPhase.AFTER:
         certificate_issue_if_complete(user=user, version=version)
     return response

@@ -9,6 +9,7 @@ from collections import Counter, defaultdict
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Sum
 from django.test import override_settings
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from accounts.models import (
 )
 from core import bench_data
 from referrals.models import Service
+from reporting.models import LearnerProgress, ModuleStat, QuestionStat
 from screening import rules
 from screening.models import FLAG_FIELDS, Outcome, Screening
 from tests.factories import UserFactory
@@ -198,6 +200,18 @@ class TestTraining:
             ).exists()
         passed_pairs = set(Attempt.objects.filter(passed=True).values_list("user_id", "module_id"))
         assert passed_pairs == {(c.user_id, c.module_id) for c in completions}
+
+    def test_report_summaries_are_rebuilt_to_match_the_rows(self, seeded):
+        learners = set(PageView.objects.values_list("user_id", flat=True)) | set(
+            Attempt.objects.values_list("user_id", flat=True)
+        )
+        assert set(LearnerProgress.objects.values_list("user_id", flat=True)) == learners
+        firsts = ModuleStat.objects.aggregate(n=Sum("first_attempts"), done=Sum("completions"))
+        assert firsts["n"] == Attempt.objects.filter(is_first=True).count()
+        assert firsts["done"] == ModuleCompletion.objects.count()
+        assert QuestionStat.objects.aggregate(n=Sum("answered"))["n"] == (
+            AttemptAnswer.objects.count()
+        )
 
     def test_surveys_pair_up_and_certificates_follow(self, seeded):
         modules = Module.objects.count()

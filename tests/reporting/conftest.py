@@ -17,7 +17,7 @@ import uuid
 import pytest
 from django.utils import timezone
 
-from reporting.summaries import question_stats_rebuild
+from reporting.summaries import rebuild_all
 from screening.models import Outcome, Screening
 from tests.factories import PracticeFactory, UserFactory, icb
 from tests.training.conftest import (  # noqa: F401 - fixtures shared with training tests
@@ -139,5 +139,5 @@ def report_data(icbs):
         )
     for _ in range(30):
         screening(others[0], stalking="indicated", concern="high", ptsd=True, arranged=True)
-    question_stats_rebuild()
+    rebuild_all()
     return {"p1": p1, "p2": p2, "p3": p3, "modules": modules}

@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from reporting.summaries import question_stats_rebuild
+from reporting.summaries import rebuild_all
 
 
 class Command(BaseCommand):
@@ -10,7 +10,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         start = time.perf_counter()
-        rows = question_stats_rebuild()
-        self.stdout.write(
-            f"Question statistics: {rows} rows in {time.perf_counter() - start:.1f} s."
-        )
+        for table, rows in rebuild_all().items():
+            self.stdout.write(f"{table.capitalize()}: {rows} rows.")
+        self.stdout.write(f"Rebuilt in {time.perf_counter() - start:.1f} s.")
