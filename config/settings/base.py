@@ -5,6 +5,8 @@ from pathlib import Path
 
 import environ
 
+from .database import database_settings
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
@@ -74,12 +76,13 @@ TEMPLATES = [
     },
 ]
 
+# Persistent, health-checked connections; or a psycopg pool when DJANGO_DB_POOL_MAX_SIZE is set
+# (PostgreSQL only). See config/settings/database.py and docs/deployment.md.
 DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"),
+    "default": database_settings(
+        env.str("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}"), env
+    ),
 }
-DATABASES["default"]["ATOMIC_REQUESTS"] = True
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=0)
-DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -3,6 +3,8 @@
 import os
 
 os.environ.setdefault("DJANGO_DEBUG", "false")
+# Keep each database connection for a minute (health-checked) unless a pool is configured.
+os.environ.setdefault("DJANGO_CONN_MAX_AGE", "60")
 
 from .base import *  # noqa: E402
 
@@ -18,4 +20,3 @@ CSRF_COOKIE_SECURE = True
 # ICB and site admins must sign in with a second factor before they see anything else.
 OTP_REQUIRED_FOR_ADMINS = True
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
-DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
