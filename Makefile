@@ -10,7 +10,7 @@ SETTINGS ?= config.settings.local
 MANAGE := DJANGO_SETTINGS_MODULE=$(SETTINGS) $(BIN)/python manage.py
 NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
-.PHONY: install assets run test lint check-migrations clean
+.PHONY: install assets run test bench lint check-migrations clean
 
 install: $(VENV)/.installed node_modules/.installed assets
 
@@ -46,6 +46,19 @@ run: install
 
 test: install
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+
+# Benchmark at national scale against PostgreSQL (seeds the bench database the first time, a
+# few minutes) and rewrite docs/benchmarks.md. wrk comes from Debian's packages.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spotting_stalking_bench
+BENCH := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(BIN)/python manage.py
+
+bench: install
+	command -v wrk >/dev/null || { SUDO=""; [ "$$(id -u)" -ne 0 ] && SUDO=sudo; \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq wrk >/dev/null; }
+	.ci/ensure-database "$(BENCH_DATABASE_URL)"
+	$(BENCH) migrate --no-input -v0
+	$(BENCH) collectstatic --no-input -v0
+	$(BENCH) bench $(BENCH_ARGS)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -154,12 +154,26 @@ def attempt_for_owner(user, module: Module, pk) -> Attempt:
     )
 
 
-def attempt_history(user, module: Module) -> list[Attempt]:
-    return list(
+ATTEMPTS_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class AttemptHistory:
+    recent: list[Attempt]  # newest first, at most ATTEMPTS_SHOWN
+    has_earlier: bool
+
+
+def attempt_history(user, module: Module) -> AttemptHistory:
+    """Return the learner's latest submitted attempts, and whether there are earlier ones.
+
+    The page stays the same size however many times the quiz was taken (one query).
+    """
+    rows = list(
         Attempt.objects.filter(user=user, module=module, submitted_at__isnull=False)
         .select_related("module")
-        .order_by("-submitted_at")
+        .order_by("-submitted_at")[: ATTEMPTS_SHOWN + 1]
     )
+    return AttemptHistory(rows[:ATTEMPTS_SHOWN], len(rows) > ATTEMPTS_SHOWN)
 
 
 @dataclass(frozen=True)

@@ -63,3 +63,18 @@ def test_pinned_counts(
     # ... module, statuses, pages, attempts (with their module joined).
     with django_assert_num_queries(10):
         clinician_client.get(reverse("training:module", args=["alpha"]))
+
+
+@pytest.mark.django_db
+def test_module_page_lists_only_the_latest_attempts(
+    clinician_client, clinician, course, before_survey_done
+):
+    add_history([clinician], course[:1], rounds=12)
+    page = clinician_client.get(reverse("training:module", args=["alpha"])).content.decode()
+    assert page.count("of 8 (") == 10  # one row per attempt shown: "0 of 8 (0%)"
+    assert "Your 10 most recent attempts." in page
+
+    add_history([clinician], course[1:], rounds=2)
+    page = clinician_client.get(reverse("training:module", args=["beta"])).content.decode()
+    assert page.count("of 8 (") == 2
+    assert "most recent attempts" not in page

@@ -1,0 +1,147 @@
+"""Server-side time and query count of the main pages, measured in-process with Django's client.
+
+The time covers everything the server does for a request (middleware, view, queries, template)
+but not the network; throughput over real sockets is measured by core/benchmark/load.py.
+"""
+
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Count
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import Role, User
+from core.bench_data import BENCH_EMAIL_DOMAIN
+from core.timing import median_p95
+from screening.models import Screening
+from training.models import Attempt, Module, SurveyPhase, SurveyResponse
+
+
+class BenchError(Exception):
+    """The benchmark cannot run: missing data, or a page did not answer as expected."""
+
+
+@dataclass(frozen=True)
+class PageTiming:
+    name: str
+    path: str
+    median_ms: float
+    p95_ms: float
+    queries: int  # the most any timed request made
+    queries_stable: bool  # every timed request made the same number
+    sql_ms: float  # median time the database took, per request
+
+
+@dataclass(frozen=True)
+class Actors:
+    learner: User
+    screener: User
+    icb_admin: User
+    site_admin: User
+    module: Module
+    screening: Screening
+
+
+def learners_ready():
+    """Return clinicians who can open every training page: they answered the before-survey."""
+    surveyed = SurveyResponse.objects.filter(phase=SurveyPhase.BEFORE).values("user_id")
+    return User.objects.filter(
+        pk__in=surveyed, role=Role.CLINICIAN, is_active=True, practice__isnull=False
+    )
+
+
+def actors() -> Actors:
+    """Pick the people the pages are timed as: the busiest learner, the biggest ICB's admin."""
+    busiest = (
+        Attempt.objects.filter(user__in=learners_ready())
+        .values("user_id")
+        .annotate(n=Count("pk"))
+        .order_by("-n", "user_id")
+        .values_list("user_id", flat=True)
+        .first()
+    )
+    screening = Screening.objects.select_related("clinician").order_by("-created_at").first()
+    module = Module.objects.filter(is_active=True).order_by("order").first()
+    biggest_icb = (
+        User.objects.filter(role=Role.CLINICIAN, practice__isnull=False)
+        .values("practice__icb_id")
+        .annotate(n=Count("pk"))
+        .filter(practice__icb_id__in=User.objects.filter(role=Role.ICB_ADMIN).values("icb_id"))
+        .order_by("-n")
+        .values_list("practice__icb_id", flat=True)
+        .first()
+    )
+    icb_admin = User.objects.filter(role=Role.ICB_ADMIN, icb_id=biggest_icb).first()
+    if not (busiest and screening and module and icb_admin):
+        raise BenchError("No bench data: run manage.py seed_bench first")
+    site_admin, _ = User.objects.get_or_create(
+        email=f"bench.site.admin@{BENCH_EMAIL_DOMAIN}",
+        defaults={"full_name": "Bench Site Admin", "role": Role.SITE_ADMIN},
+    )
+    return Actors(
+        learner=User.objects.get(pk=busiest),
+        screener=screening.clinician,
+        icb_admin=icb_admin,
+        site_admin=site_admin,
+        module=module,
+        screening=screening,
+    )
+
+
+def main_pages(a: Actors) -> list[tuple[str, str, User | None]]:
+    """Return (name, path, who) for every main page, as the contract names them."""
+    slug = a.module.slug
+    return [
+        ("Start page", "/", a.learner),
+        ("My training", "/training/", a.learner),
+        ("Module", f"/training/{slug}/", a.learner),
+        ("Module page", f"/training/{slug}/page/1/", a.learner),
+        ("Quiz", f"/training/{slug}/quiz/", a.learner),
+        ("Screening checklist", "/screening/new/", a.screener),
+        ("Screening result", f"/screening/{a.screening.pk}/", a.screener),
+        ("Referral directory", "/referrals/", a.learner),
+        ("ORUK services API", "/api/oruk/services", None),
+        (f"Dashboard, ICB ({a.icb_admin.icb_id})", "/reporting/", a.icb_admin),
+        ("Dashboard, England", "/reporting/", a.site_admin),
+    ]
+
+
+def time_page(name: str, path: str, user: User | None, runs: int) -> PageTiming:
+    """Time `runs` GETs of the page after two warm-up requests; fail on anything but a 200."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    for _ in range(2):
+        client.get(path)
+    times, sql, counts = [], [], set()
+    for _ in range(runs):
+        with CaptureQueriesContext(connection) as ctx:
+            start = time.perf_counter()
+            response = client.get(path)
+            times.append((time.perf_counter() - start) * 1000)
+        if response.status_code != 200:
+            raise BenchError(f"{name}: {path} answered {response.status_code}, not 200")
+        counts.add(len(ctx.captured_queries))
+        sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
+    median, p95 = median_p95(times)
+    return PageTiming(name, path, median, p95, max(counts), len(counts) == 1, median_p95(sql)[0])
+
+
+def raw_sql_ms(user: User, path: str, runs: int) -> float:
+    """Return the median time of running a page's SQL directly, without Django: its floor."""
+    client = Client()
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(path)
+    statements = [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().startswith("SELECT")]
+    times = []
+    with connection.cursor() as cursor:
+        for _ in range(runs):
+            start = time.perf_counter()
+            for sql in statements:
+                cursor.execute(sql)
+                cursor.fetchall()
+            times.append((time.perf_counter() - start) * 1000)
+    return median_p95(times)[0]

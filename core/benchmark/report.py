@@ -1,0 +1,254 @@
+"""Write the benchmark's results as a Markdown table with the machine they were measured on."""
+
+import os
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import django
+import weasyprint
+from django.db import connection
+
+from core.benchmark.load import LoadRun
+from core.benchmark.pages import PageTiming
+from core.benchmark.pdfs import PdfTiming
+
+LEARNER_P95_MS = 100
+ICB_DASHBOARD_MS = 300
+ENGLAND_DASHBOARD_MS = 1000
+MAX_QUERIES = 12
+MIN_REQUESTS_PER_SECOND = 400
+MIN_SHARE_OF_BASELINE = 0.10
+CERTIFICATE_MS = 500
+WORKER_MB = 250
+
+
+@dataclass
+class Results:
+    date: str
+    data: dict[str, int]
+    pages: list[PageTiming]
+    raw_sql: dict[str, float]  # dashboard name -> median ms of its SQL run directly
+    minimal_ms: float  # the minimal view, in-process
+    pdfs: list[PdfTiming]
+    load: LoadRun | None
+    load_before: tuple[float, float, float] = field(default_factory=lambda: os.getloadavg())
+
+
+def machine() -> list[str]:
+    def first(path: str, prefix: str) -> str:
+        try:
+            lines = Path(path).read_text().splitlines()
+        except OSError:
+            return ""
+        return next((x.split(":", 1)[1].strip() for x in lines if x.startswith(prefix)), "")
+
+    cpu = first("/proc/cpuinfo", "model name")
+    mem_kb = int((first("/proc/meminfo", "MemTotal") or "0").split()[0])
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW server_version")
+            database = f"PostgreSQL {cursor.fetchone()[0]}"
+    else:
+        database = f"{connection.display_name} {connection.Database.sqlite_version}"
+    return [
+        f"{os.cpu_count()} cores ({cpu or platform.machine()}), {mem_kb / 1024 / 1024:.0f} GiB",
+        f"Python {platform.python_version()}, Django {django.get_version()}, "
+        f"{database}, WeasyPrint {weasyprint.__version__}",
+    ]
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def targets(r: Results) -> list[tuple[str, str, bool]]:
+    """Return (target, measured, met) for every target of the performance issue."""
+    learner = [p for p in r.pages if not p.name.startswith("Dashboard")]
+    icb = next(p for p in r.pages if p.name.startswith("Dashboard, ICB"))
+    england = next(p for p in r.pages if p.name == "Dashboard, England")
+    worst = max(learner, key=lambda p: p.p95_ms)
+    most = max(r.pages, key=lambda p: p.queries)
+    cert = next(p for p in r.pdfs if p.name == "Certificate PDF")
+    rows = [
+        (
+            f"Every page at most {MAX_QUERIES} queries, the same on every request",
+            f"most: {most.queries} ({most.name}); "
+            + ("all stable" if all(p.queries_stable for p in r.pages) else "some varied"),
+            most.queries <= MAX_QUERIES and all(p.queries_stable for p in r.pages),
+        ),
+        (
+            f"Learner pages p95 under {LEARNER_P95_MS} ms",
+            f"slowest p95: {worst.p95_ms:.0f} ms ({worst.name})",
+            worst.p95_ms < LEARNER_P95_MS,
+        ),
+        (
+            f"ICB dashboard under {ICB_DASHBOARD_MS} ms",
+            f"median {icb.median_ms:.0f} ms, p95 {icb.p95_ms:.0f} ms",
+            icb.p95_ms < ICB_DASHBOARD_MS,
+        ),
+        (
+            f"England dashboard under {ENGLAND_DASHBOARD_MS} ms",
+            f"median {england.median_ms:.0f} ms, p95 {england.p95_ms:.0f} ms",
+            england.p95_ms < ENGLAND_DASHBOARD_MS,
+        ),
+        (
+            f"Certificate PDF under {CERTIFICATE_MS} ms warm",
+            f"median {cert.median_ms:.0f} ms, p95 {cert.p95_ms:.0f} ms",
+            cert.p95_ms < CERTIFICATE_MS,
+        ),
+    ]
+    if r.load:
+        mix, base = r.load.mix, r.load.minimal
+        share = mix.per_second / base.per_second if base.per_second else 0
+        rows += [
+            (
+                f"Clinician mix at least {MIN_REQUESTS_PER_SECOND} requests/s with 0 errors",
+                f"{mix.per_second:.0f} requests/s, {mix.errors} errors",
+                mix.per_second >= MIN_REQUESTS_PER_SECOND and mix.errors == 0,
+            ),
+            (
+                f"Clinician mix at least {MIN_SHARE_OF_BASELINE:.0%} of the minimal view's "
+                "throughput",
+                f"{share:.0%} ({mix.per_second:.0f} / {base.per_second:.0f})",
+                share >= MIN_SHARE_OF_BASELINE,
+            ),
+            (
+                f"Worker memory under {WORKER_MB} MB",
+                f"peak {r.load.peak_worker_mb:.0f} MB",
+                r.load.peak_worker_mb < WORKER_MB,
+            ),
+        ]
+    return rows
+
+
+def markdown(r: Results) -> str:
+    by_name = {p.name: p for p in r.pdfs}
+    baseline_pdf = by_name["One-line WeasyPrint document (baseline)"]
+    out = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`manage.py bench`); run it again to measure your machine. Every",
+        "figure sits beside a baseline measured in the same run, so the ratios hold on a noisy",
+        "machine. How to read and reproduce it is at the end.",
+        "",
+        f"Measured {r.date} on {machine()[0]}; {machine()[1]}. Load average before the run: "
+        + ", ".join(f"{x:.2f}" for x in r.load_before)
+        + ".",
+        "",
+        "Data: " + ", ".join(f"{n:,} {what}" for what, n in r.data.items()) + ".",
+        "",
+        "## Targets",
+        "",
+        "| target | measured | |",
+        "|---|---|---|",
+    ]
+    out += [f"| {t} | {m} | {_met(ok)} |" for t, m, ok in targets(r)]
+    out += [
+        "",
+        "## Pages: server time and queries",
+        "",
+        "Each page requested repeatedly through Django's test client after two warm-up requests",
+        "(the whole server side: middleware, view, queries, template), as the busiest learner,",
+        "the owner of the newest screening, the admin of the largest ICB with an admin, and a",
+        "site admin. Ratio: page median / the minimal view's median "
+        f"({r.minimal_ms:.2f} ms) in the same process.",
+        "",
+        "| page | median ms | p95 ms | queries | SQL ms | ratio to minimal view |",
+        "|---|---|---|---|---|---|",
+    ]
+    for p in r.pages:
+        queries = f"{p.queries}" if p.queries_stable else f"{p.queries} (varied)"
+        out.append(
+            f"| {p.name} (`{p.path}`) | {p.median_ms:.1f} | {p.p95_ms:.1f} | {queries} | "
+            f"{p.sql_ms:.1f} | {p.median_ms / r.minimal_ms:.0f} |"
+        )
+    out += [
+        "",
+        "Query counts include the request's transaction (`BEGIN`/`COMMIT`, from",
+        "`ATOMIC_REQUESTS`). Tests pin that each page's count stays the same with more data.",
+        "",
+        "## Dashboards against their own SQL",
+        "",
+        "The SQL each dashboard ran, replayed directly on the same connection (no Django), is",
+        "the floor: the rest is Python building, suppressing and drawing the figures.",
+        "",
+        "| dashboard | page median ms | its SQL run directly, median ms | ratio |",
+        "|---|---|---|---|",
+    ]
+    for p in r.pages:
+        if p.name in r.raw_sql:
+            raw = r.raw_sql[p.name]
+            out.append(f"| {p.name} | {p.median_ms:.0f} | {raw:.0f} | {p.median_ms / raw:.1f} |")
+    out += [
+        "",
+        "## PDFs",
+        "",
+        "| document | median ms | p95 ms | size | ratio to one-line document |",
+        "|---|---|---|---|---|",
+    ]
+    for d in r.pdfs:
+        out.append(
+            f"| {d.name} | {d.median_ms:.0f} | {d.p95_ms:.0f} | {d.size / 1024:.0f} KB | "
+            f"{d.median_ms / baseline_pdf.median_ms:.1f} |"
+        )
+    if r.load:
+        load = r.load
+        out += [
+            "",
+            "## Under load",
+            "",
+            f"gunicorn with `config/gunicorn.conf.py` ({load.workers} sync workers, access log",
+            "on, workers recycled after about 1,000 requests as in production) and wrk on the",
+            f"same cores, {load.connections} connections, each a different signed-in clinician",
+            "going round `core/benchmark/clinician_mix.lua`: my training, a module, a module page,",
+            "the directory, a quiz loaded, answered and submitted, the screening checklist loaded,",
+            "filled in and submitted, its result, the start page. Any status but the expected one",
+            "(200, or 302 after a POST) counts as an error. The baseline is a minimal Django view",
+            "on the same server with the same connections.",
+            "",
+            "| run | requests/s | errors | p50 ms | p95 ms | p99 ms |",
+            "|---|---|---|---|---|---|",
+        ]
+        for x in (load.mix, load.minimal):
+            out.append(
+                f"| {x.name} | {x.per_second:.0f} | {x.errors} | {x.p50_ms:.1f} | "
+                f"{x.p95_ms:.1f} | {x.p99_ms:.1f} |"
+            )
+        share = load.mix.per_second / load.minimal.per_second if load.minimal.per_second else 0
+        out += [
+            "",
+            f"Ratio mix / minimal view: {share:.2f}. Peak resident memory of a worker: "
+            f"{load.peak_worker_mb:.0f} MB. CPU time per request of the mix (from /proc): "
+            f"gunicorn {load.app_cpu_ms:.1f} ms, PostgreSQL {load.database_cpu_ms:.1f} ms; with "
+            f"{os.cpu_count()} cores shared with wrk, that bounds throughput at about "
+            f"{1000 * (os.cpu_count() or 1) / (load.app_cpu_ms + load.database_cpu_ms):.0f} "
+            "requests/s.",
+        ]
+        if load.mix.sample_error:
+            out.append(f"An error seen: `{load.mix.sample_error}`.")
+    out += [
+        "",
+        "## Earlier measurements",
+        "",
+        "The dashboards on the same national data set, timed with `manage.py bench_reporting`",
+        "(medians): first version ICB 1,107 ms and England 17,905 ms; with the per-question",
+        "summary 815 ms and 6,911 ms; with one progress query 698 ms and 4,155 ms (on a loaded",
+        "machine); with the learner, module and confidence summaries 118 ms and 374 ms.",
+        "Before gunicorn preloaded the app, each worker recycled after 1,000 requests imported",
+        "Django again: the minimal view answered 683 requests/s, against about 1,250 with it.",
+    ]
+    out += [
+        "",
+        "## How to run it",
+        "",
+        "`make bench` creates the PostgreSQL database `spotting_stalking_bench` if needed",
+        "(`BENCH_DATABASE_URL` to use another), migrates it, fills it with",
+        "`manage.py seed_bench` when it holds fewer clinicians than asked (100,000 clinicians,",
+        "1,000,000 quiz attempts, 200,000 screenings by default: a few minutes), then measures",
+        'and rewrites this file. `make bench BENCH_ARGS="--seconds 10 --runs 10"` is quicker.',
+        "It uses `config/settings/bench.py`: the production settings over plain HTTP on",
+        "localhost, with a minimal view added as the baseline.",
+        "",
+    ]
+    return "\n".join(out)
