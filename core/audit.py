@@ -1,12 +1,35 @@
 """Write audit events. Callers pass words, never clinical answers or patient details."""
 
+import ipaddress
+
+from django.conf import settings
+
 from core.models import AuditAction, AuditEvent
 
 
 def client_ip(request) -> str | None:
+    """Return the address the request came from, as our own proxies saw it.
+
+    Behind TRUSTED_PROXY_COUNT load balancers or proxies that each append to X-Forwarded-For,
+    the client is the entry the outermost one appended: counted from the right, so addresses a
+    client puts in the header itself are never believed. With no trusted proxy (the default),
+    or a header too short or not an address, it is the connection's own address. Sign-in
+    throttling (AXES_CLIENT_IP_CALLABLE) and the audit log both use this.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies <= 0 or not forwarded:
+        return remote
+    hops = [hop.strip() for hop in forwarded.split(",")]
+    if len(hops) < proxies:
+        return remote
+    try:
+        return str(ipaddress.ip_address(hops[-proxies]))
+    except ValueError:
+        return remote
 
 
 def audit_record(

@@ -118,6 +118,10 @@ ACCEPTED_EMAIL_DOMAINS = env.list("ACCEPTED_EMAIL_DOMAINS", default=["nhs.net", 
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Load balancers in front of the app that append to X-Forwarded-For (docs/deployment.md); the
+# client address for throttling and the audit log is read accordingly (core/audit.py).
+TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_email"
 AXES_RESET_ON_SUCCESS = True

@@ -66,3 +66,25 @@ class TestThrottling:
         # The clinician, from their own machine, is not locked out by the attacker.
         response = sign_in(client, clinician.email, TEST_PASSWORD, ip="10.9.9.9")
         assert response.status_code == 302
+
+    def test_behind_a_load_balancer_the_forwarded_client_is_locked_not_the_balancer(
+        self, client, clinician, settings
+    ):
+        settings.TRUSTED_PROXY_COUNT = 1
+        balancer = "10.0.0.254"
+
+        def via_balancer(password, client_ip, claimed=""):
+            forwarded = f"{claimed}, {client_ip}" if claimed else client_ip
+            return client.post(
+                reverse("accounts:login"),
+                {"username": clinician.email, "password": password},
+                REMOTE_ADDR=balancer,
+                HTTP_X_FORWARDED_FOR=forwarded,
+            )
+
+        # The attacker varies the address they claim; the balancer's own entry gives them away.
+        for n in range(settings.AXES_FAILURE_LIMIT):
+            via_balancer("wrong-password-guess", "203.0.113.7", claimed=f"198.51.100.{n}")
+        assert via_balancer(TEST_PASSWORD, "203.0.113.7").status_code == 429
+        # The clinician reaches the same balancer from elsewhere and signs in.
+        assert via_balancer(TEST_PASSWORD, "192.0.2.10").status_code == 302

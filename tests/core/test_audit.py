@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from core.audit import client_ip
 from core.models import AuditAction, AuditEvent
 from tests.factories import TEST_PASSWORD
 
@@ -70,3 +71,25 @@ def test_directory_changes_are_audited(icb_admin):
     service_retire(actor=icb_admin, service=service)
     event = AuditEvent.objects.get(action=AuditAction.DIRECTORY_CHANGED, actor=icb_admin)
     assert service.name in event.target
+
+
+class TestClientAddress:
+    @pytest.mark.parametrize(
+        ("proxies", "forwarded", "expected"),
+        [
+            (0, "203.0.113.7", "10.0.0.254"),  # no proxy trusted: the header is ignored
+            (1, "203.0.113.7", "203.0.113.7"),
+            (1, "198.51.100.1, 203.0.113.7", "203.0.113.7"),  # the client's own claim ignored
+            (2, "198.51.100.1, 203.0.113.7, 10.0.0.9", "203.0.113.7"),
+            (2, "203.0.113.7", "10.0.0.254"),  # fewer hops than proxies: not believed
+            (1, "not-an-address", "10.0.0.254"),
+            (1, "", "10.0.0.254"),
+            (1, "2001:db8::1", "2001:db8::1"),
+        ],
+    )
+    def test_client_is_the_entry_our_outermost_proxy_added(
+        self, rf, settings, proxies, forwarded, expected
+    ):
+        settings.TRUSTED_PROXY_COUNT = proxies
+        request = rf.get("/", REMOTE_ADDR="10.0.0.254", HTTP_X_FORWARDED_FOR=forwarded)
+        assert client_ip(request) == expected

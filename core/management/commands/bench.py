@@ -1,6 +1,7 @@
 """`make bench`: pages, dashboards, PDFs and load at national scale; writes docs/benchmarks.md."""
 
 import datetime
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -31,7 +32,12 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=int, default=20, help="Length of each load run.")
         parser.add_argument("--warmup", type=int, default=5, help="Seconds of load first.")
         parser.add_argument("--connections", type=int, default=8)
-        parser.add_argument("--workers", type=int, default=4, help="gunicorn workers.")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=2 * (os.cpu_count() or 1) + 1,
+            help="gunicorn workers (default: as config/gunicorn.conf.py, 2 x CPUs + 1).",
+        )
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--no-load", action="store_true", help="Skip the load test.")
         parser.add_argument("--output", default=str(settings.BASE_DIR / "docs" / "benchmarks.md"))
