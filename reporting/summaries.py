@@ -354,11 +354,14 @@ def confidence_stats_rebuild() -> int:
     )
 
 
+REBUILDS = {
+    "learner progress": learner_progress_rebuild,
+    "module statistics": module_stats_rebuild,
+    "confidence statistics": confidence_stats_rebuild,
+    "question statistics": question_stats_rebuild,
+}
+
+
 def rebuild_all() -> dict[str, int]:
     """Rebuild every summary table; return the rows written to each."""
-    return {
-        "learner progress": learner_progress_rebuild(),
-        "module statistics": module_stats_rebuild(),
-        "confidence statistics": confidence_stats_rebuild(),
-        "question statistics": question_stats_rebuild(),
-    }
+    return {table: rebuild() for table, rebuild in REBUILDS.items()}
