@@ -94,6 +94,15 @@ def modules_with_status(user) -> list[ModuleStatus]:
     return result
 
 
+def before_survey_done(user) -> bool:
+    """Return whether the learner has answered the before-survey of the current course (one
+    query: the course version is looked up inside it)."""
+    version = Module.objects.filter(is_active=True).values("content_version")[:1]
+    return SurveyResponse.objects.filter(
+        user=user, phase=SurveyPhase.BEFORE, content_version=Subquery(version)
+    ).exists()
+
+
 def survey_phases_done(user, version: str) -> set[str]:
     return set(
         SurveyResponse.objects.filter(user=user, content_version=version).values_list(
@@ -150,7 +159,7 @@ def attempt_for_owner(user, module: Module, pk) -> Attempt:
     except ValueError as exc:
         raise Http404("No such attempt") from exc
     return get_object_or_404(
-        Attempt.objects.select_related("module"), pk=pk, user=user, module=module
+        Attempt.objects.select_related("module", "user__practice"), pk=pk, user=user, module=module
     )
 
 

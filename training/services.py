@@ -165,15 +165,18 @@ def attempt_submit(*, attempt: Attempt, selections: dict[int, frozenset[int]]) -
     is_first = not Attempt.objects.filter(
         user_id=attempt.user_id, module=module, submitted_at__isnull=False
     ).exists()
-    updated = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(
-        submitted_at=now,
-        correct_count=score.correct_count,
-        score_percent=score.percent,
-        passed=score.passed,
-        is_first=is_first,
-    )
+    result = {
+        "submitted_at": now,
+        "correct_count": score.correct_count,
+        "score_percent": score.percent,
+        "passed": score.passed,
+        "is_first": is_first,
+    }
+    updated = Attempt.objects.filter(pk=attempt.pk, submitted_at__isnull=True).update(**result)
     if not updated:
         return Attempt.objects.get(pk=attempt.pk)
+    for name, value in result.items():  # what the update wrote, without reading it back
+        setattr(attempt, name, value)
     answers = AttemptAnswer.objects.bulk_create(
         AttemptAnswer(
             attempt=attempt,
@@ -183,7 +186,6 @@ def attempt_submit(*, attempt: Attempt, selections: dict[int, frozenset[int]]) -
         )
         for qid in presented
     )
-    attempt.refresh_from_db()
     question_stats_add(attempt=attempt, answers=answers)
     if is_first:
         module_stats_first_attempt(attempt=attempt)

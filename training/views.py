@@ -22,8 +22,7 @@ def home(request):
 
 
 def _before_survey_missing(user) -> bool:
-    version = selectors.course_version()
-    return SurveyPhase.BEFORE not in selectors.survey_phases_done(user, version)
+    return not selectors.before_survey_done(user)
 
 
 @clinician_required

@@ -5,12 +5,14 @@ but not the network; throughput over real sockets is measured by core/benchmark/
 """
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import Role, User
 from core.bench_data import BENCH_EMAIL_DOMAIN
@@ -29,9 +31,18 @@ class PageTiming:
     path: str
     median_ms: float
     p95_ms: float
-    queries: int  # the most any timed request made
+    queries: int  # the most data queries any timed request made
     queries_stable: bool  # every timed request made the same number
     sql_ms: float  # median time the database took, per request
+    transaction_statements: int = 0  # BEGIN, COMMIT, savepoints: not counted as queries
+
+
+TRANSACTION_CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
+
+
+def data_queries(captured) -> int:
+    """Return how many captured statements read or wrote data (not transaction control)."""
+    return sum(1 for q in captured if not q["sql"].lstrip().upper().startswith(TRANSACTION_CONTROL))
 
 
 @dataclass(frozen=True)
@@ -90,43 +101,69 @@ def actors() -> Actors:
     )
 
 
-def main_pages(a: Actors) -> list[tuple[str, str, User | None]]:
-    """Return (name, path, who) for every main page, as the contract names them."""
+def close_open_attempts(a: Actors):
+    """Return a function that closes the learner's open attempt, so the next quiz visit starts
+    a new one (as after every submitted quiz)."""
+
+    def close() -> None:
+        Attempt.objects.filter(user=a.learner, module=a.module, submitted_at__isnull=True).update(
+            submitted_at=timezone.now(), correct_count=0, score_percent=0, passed=False
+        )
+
+    return close
+
+
+def main_pages(a: Actors) -> list[tuple[str, str, User | None, Callable | None]]:
+    """Return (name, path, who, what to do before each request) for every main page."""
     slug = a.module.slug
     return [
-        ("Start page", "/", a.learner),
-        ("My training", "/training/", a.learner),
-        ("Module", f"/training/{slug}/", a.learner),
-        ("Module page", f"/training/{slug}/page/1/", a.learner),
-        ("Quiz", f"/training/{slug}/quiz/", a.learner),
-        ("Screening checklist", "/screening/new/", a.screener),
-        ("Screening result", f"/screening/{a.screening.pk}/", a.screener),
-        ("Referral directory", "/referrals/", a.learner),
-        ("ORUK services API", "/api/oruk/services", None),
-        (f"Dashboard, ICB ({a.icb_admin.icb_id})", "/reporting/", a.icb_admin),
-        ("Dashboard, England", "/reporting/", a.site_admin),
+        ("Start page", "/", a.learner, None),
+        ("My training", "/training/", a.learner, None),
+        ("Module", f"/training/{slug}/", a.learner, None),
+        ("Module page", f"/training/{slug}/page/1/", a.learner, None),
+        ("Quiz, starting an attempt", f"/training/{slug}/quiz/", a.learner, close_open_attempts(a)),
+        ("Quiz, attempt in progress", f"/training/{slug}/quiz/", a.learner, None),
+        ("Screening checklist", "/screening/new/", a.screener, None),
+        ("Screening result", f"/screening/{a.screening.pk}/", a.screener, None),
+        ("Referral directory", "/referrals/", a.learner, None),
+        ("ORUK services API", "/api/oruk/services", None, None),
+        (f"Dashboard, ICB ({a.icb_admin.icb_id})", "/reporting/", a.icb_admin, None),
+        ("Dashboard, England", "/reporting/", a.site_admin, None),
     ]
 
 
-def time_page(name: str, path: str, user: User | None, runs: int) -> PageTiming:
-    """Time `runs` GETs of the page after two warm-up requests; fail on anything but a 200."""
+def time_page(
+    name: str, path: str, user: User | None, runs: int, before: Callable | None = None
+) -> PageTiming:
+    """Time `runs` GETs of the page after two warm-up requests; fail on anything but a 200.
+
+    `before`, if given, runs ahead of every request, outside the timing.
+    """
     client = Client()
     if user is not None:
         client.force_login(user)
     for _ in range(2):
+        if before:
+            before()
         client.get(path)
-    times, sql, counts = [], [], set()
+    times, sql, counts, control = [], [], set(), 0
     for _ in range(runs):
+        if before:
+            before()
         with CaptureQueriesContext(connection) as ctx:
             start = time.perf_counter()
             response = client.get(path)
             times.append((time.perf_counter() - start) * 1000)
         if response.status_code != 200:
             raise BenchError(f"{name}: {path} answered {response.status_code}, not 200")
-        counts.add(len(ctx.captured_queries))
+        queries = data_queries(ctx.captured_queries)
+        counts.add(queries)
+        control = max(control, len(ctx.captured_queries) - queries)
         sql.append(sum(float(q["time"]) for q in ctx.captured_queries) * 1000)
     median, p95 = median_p95(times)
-    return PageTiming(name, path, median, p95, max(counts), len(counts) == 1, median_p95(sql)[0])
+    return PageTiming(
+        name, path, median, p95, max(counts), len(counts) == 1, median_p95(sql)[0], control
+    )
 
 
 def raw_sql_ms(user: User, path: str, runs: int) -> float:

@@ -60,9 +60,33 @@ def test_pinned_counts(
     # transaction), then the page's own reads: version, surveys, modules, certificate.
     with django_assert_num_queries(8):
         clinician_client.get(reverse("training:home"))
-    # ... module, statuses, pages, attempts (with their module joined).
-    with django_assert_num_queries(10):
+    # ... the before-survey check (one query), module, statuses, pages, latest attempts.
+    with django_assert_num_queries(9):
         clinician_client.get(reverse("training:module", args=["alpha"]))
+
+
+def _data_queries(captured) -> int:
+    control = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT", "ROLLBACK")
+    return sum(1 for q in captured if not q["sql"].lstrip().upper().startswith(control))
+
+
+@pytest.mark.django_db
+def test_starting_and_submitting_a_quiz_stay_within_twelve_queries(
+    clinician_client, clinician, course, before_survey_done
+):
+    add_history([clinician], course, rounds=2)
+    url = reverse("training:quiz", args=["alpha"])
+    with CaptureQueriesContext(connection) as start:
+        page = clinician_client.get(url)  # the last attempt was submitted: this starts one
+    assert page.status_code == 200
+    attempt = page.context["attempt"]
+    with CaptureQueriesContext(connection) as submit:
+        response = clinician_client.post(url, {"attempt": attempt.pk})  # nothing answered
+    assert response.status_code == 200  # the form asks for answers
+    # Session, user, survey check, module, unread pages, open attempt, option bank, the new
+    # attempt and the learner's start, then the questions and options shown.
+    assert _data_queries(start.captured_queries) == 11
+    assert _data_queries(submit.captured_queries) <= 12
 
 
 @pytest.mark.django_db

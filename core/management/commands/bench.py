@@ -100,8 +100,8 @@ class Command(BaseCommand):
         minimal = pages.time_page("Minimal view", f"/{MINIMAL_PATH}", None, runs)
         results.minimal_ms = minimal.median_ms
         people = pages.actors()
-        for name, path, user in pages.main_pages(people):
-            timing = pages.time_page(name, path, user, runs)
+        for name, path, user, before in pages.main_pages(people):
+            timing = pages.time_page(name, path, user, runs, before)
             results.pages.append(timing)
             self.stdout.write(
                 f"  {name:<32} median {timing.median_ms:7.1f} ms  p95 {timing.p95_ms:7.1f} ms  "
