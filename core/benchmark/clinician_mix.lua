@@ -1,7 +1,8 @@
 -- A signed-in clinician's session for wrk: `make bench` runs one connection per thread, so each
 -- thread is one clinician going round this loop: training pages, the directory, a quiz answered
 -- and submitted, a screening checklist filled in and submitted, its result, the start page.
--- Arguments: a file of "sessionid csrftoken module-slug" lines, one per clinician.
+-- Arguments: a file of "sessionid csrftoken module-slug" lines, one per clinician; or
+-- "--minimal" for the baseline, which only asks for the URL given to wrk, signed out.
 -- An answer other than the expected status is counted as an error and reported by done().
 
 local threads = {}
@@ -24,7 +25,7 @@ local steps = {
   { "GET", "/" },
 }
 
-local step, cookie, slug, form, location = 0, "", "", nil, nil
+local step, cookie, slug, form, location = 0, nil, "", nil, nil
 errors, requests_made, last_error = 0, 0, ""
 
 local function encode(s)
@@ -48,6 +49,10 @@ local function fill(body)
 end
 
 function init(args)
+  if args[1] == "--minimal" then
+    steps = { { "GET", wrk.path } }
+    return
+  end
   local lines = {}
   for line in io.lines(args[1]) do table.insert(lines, line) end
   local mine = lines[((index - 1) % #lines) + 1]

@@ -255,9 +255,10 @@ def run(*, port: int, workers: int, connections: int, seconds: int, warmup: int)
             minimal = wrk(
                 "Minimal Django view (baseline)",
                 f"{server.url}/{MINIMAL_PATH}",
-                "minimal.lua",
+                "clinician_mix.lua",
                 connections,
                 seconds,
+                "--minimal",
             )
             peak = server.peak_worker_mb
     per_request = 1000 / max(mix.requests, 1)
