@@ -58,6 +58,21 @@ def _cell(user, when) -> dict:
     }
 
 
+def _cell_fields(via: str = "") -> tuple[str, str]:
+    """Return the lookups of a learner's ICB and role, the learner reached through `via`."""
+    return (f"{via}user__practice__icb_id", f"{via}user__professional_role")
+
+
+def _cell_of(row: dict, via: str = "") -> dict:
+    """Return the cell a grouped row counts under, as `_cell` does for one event."""
+    icb, role = _cell_fields(via)
+    return {
+        "icb_id": row[icb],
+        "professional_role": row[role] or "",
+        "month": month_start(row["month"]),
+    }
+
+
 def _add(model: type[Model], key: dict, **increments: int) -> None:
     """Add to one summary cell, creating it the first time (one query once the cell exists)."""
     cell = model.objects.filter(**key)
@@ -178,12 +193,7 @@ def question_stats_rebuild() -> int:
     QuestionStat.objects.all().delete()
     rows = (
         AttemptAnswer.objects.annotate(month=TruncMonth("attempt__submitted_at"))
-        .values(
-            "question_id",
-            "attempt__user__practice__icb_id",
-            "attempt__user__professional_role",
-            "month",
-        )
+        .values("question_id", *_cell_fields("attempt__"), "month")
         .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
         .order_by()
     )
@@ -192,11 +202,9 @@ def question_stats_rebuild() -> int:
         (
             QuestionStat(
                 question_id=row["question_id"],
-                icb_id=row["attempt__user__practice__icb_id"],
-                professional_role=row["attempt__user__professional_role"] or "",
-                month=month_start(row["month"]),
                 answered=row["n"],
                 wrong=row["wrong"],
+                **_cell_of(row, "attempt__"),
             )
             for row in rows.iterator(chunk_size=BATCH)
         ),
@@ -213,47 +221,27 @@ def module_stats_rebuild() -> int:
     firsts = (
         Attempt.objects.filter(is_first=True, submitted_at__isnull=False)
         .annotate(month=TruncMonth("submitted_at"))
-        .values("module_id", "user__practice__icb_id", "user__professional_role", "month")
+        .values("module_id", *_cell_fields(), "month")
         .annotate(n=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
         .order_by()
     )
     for row in firsts:
-        cell = cells[
-            (
-                row["module_id"],
-                row["user__practice__icb_id"],
-                row["user__professional_role"],
-                month_start(row["month"]),
-            )
-        ]
+        cell = cells[(row["module_id"], *_cell_of(row).items())]
         cell["first_attempts"] += row["n"]
         cell["first_passes"] += row["passed"]
     completions = (
         ModuleCompletion.objects.annotate(month=TruncMonth("completed_at"))
-        .values("module_id", "user__practice__icb_id", "user__professional_role", "month")
+        .values("module_id", *_cell_fields(), "month")
         .annotate(n=Count("pk"))
         .order_by()
     )
     for row in completions:
-        cells[
-            (
-                row["module_id"],
-                row["user__practice__icb_id"],
-                row["user__professional_role"],
-                month_start(row["month"]),
-            )
-        ]["completions"] += row["n"]
+        cells[(row["module_id"], *_cell_of(row).items())]["completions"] += row["n"]
     return _bulk_insert(
         ModuleStat,
         (
-            ModuleStat(
-                module_id=module_id,
-                icb_id=icb_id,
-                professional_role=role or "",
-                month=month,
-                **counts,
-            )
-            for (module_id, icb_id, role, month), counts in cells.items()
+            ModuleStat(module_id=module_id, **dict(cell), **counts)
+            for (module_id, *cell), counts in cells.items()
         ),
     )
 
@@ -307,26 +295,15 @@ def confidence_stats_rebuild() -> int:
     cells: dict[tuple, dict[str, int]] = defaultdict(
         lambda: {"befores": 0, "pairs": 0, "agree_before": 0, "agree_after": 0}
     )
-    where = ("user__practice__icb_id", "user__professional_role")
-
-    def cell(row, prefix, statement=""):
-        return cells[
-            (
-                row[f"{prefix}{where[0]}"],
-                row[f"{prefix}{where[1]}"] or "",
-                month_start(row["month"]),
-                statement,
-            )
-        ]
-
     for row in (
         befores.annotate(month=TruncMonth("submitted_at"))
-        .values(*where, "month")
+        .values(*_cell_fields(), "month")
         .annotate(n=Count("pk"), pairs=Count("pk", filter=Exists(after_of_same)))
         .order_by()
     ):
-        cell(row, "")["befores"] += row["n"]
-        cell(row, "")["pairs"] += row["pairs"]
+        cell = cells[(*_cell_of(row).items(), ("statement", ""))]
+        cell["befores"] += row["n"]
+        cell["pairs"] += row["pairs"]
     paired_before = befores.filter(Exists(after_of_same))
     before_at = paired_before.filter(
         user=OuterRef("response__user"), content_version=OuterRef("response__content_version")
@@ -338,19 +315,15 @@ def confidence_stats_rebuild() -> int:
         for row in (
             answers.filter(response__phase=phase, before_at__isnull=False)
             .annotate(month=TruncMonth("before_at"))
-            .values(*(f"response__{w}" for w in where), "month", "statement")
+            .values(*_cell_fields("response__"), "month", "statement")
             .annotate(n=Count("pk"))
             .order_by()
         ):
-            cell(row, "response__", row["statement"])[field] += row["n"]
+            key = (*_cell_of(row, "response__").items(), ("statement", row["statement"]))
+            cells[key][field] += row["n"]
     return _bulk_insert(
         ConfidenceStat,
-        (
-            ConfidenceStat(
-                icb_id=icb_id, professional_role=role, month=month, statement=statement, **counts
-            )
-            for (icb_id, role, month, statement), counts in cells.items()
-        ),
+        (ConfidenceStat(**dict(cell), **counts) for cell, counts in cells.items()),
     )
 
 
