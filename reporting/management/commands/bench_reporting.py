@@ -1,19 +1,14 @@
-import time
-
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 
 from accounts.models import Role, User
-from core.timing import median_p95
+from core.benchmark.pages import BenchError, time_page
 
 
 class Command(BaseCommand):
     help = (
         "Time the reporting dashboard (server side, via Django's test client) for an ICB admin "
-        "and for England, after warm-up, with its query count."
+        "and for England, after warm-up, with its query count. make bench does this and more."
     )
 
     def add_arguments(self, parser):
@@ -28,25 +23,12 @@ class Command(BaseCommand):
         site_admin = User.objects.filter(role=Role.SITE_ADMIN).first()
         if not icb_admin or not site_admin:
             raise CommandError("Needs an ICB admin and a site admin (run seed_bench first)")
-        rows = []
+        self.stdout.write(f"{'page':<20}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'SQL ms':>8}")
         for label, user in (("ICB dashboard", icb_admin), ("England dashboard", site_admin)):
-            client = Client()
-            client.force_login(user)
-            client.get("/reporting/")  # warm-up
-            times, queries = [], 0
-            for _ in range(runs):
-                with CaptureQueriesContext(connection) as ctx:
-                    start = time.perf_counter()
-                    response = client.get("/reporting/")
-                    times.append((time.perf_counter() - start) * 1000)
-                if response.status_code != 200:
-                    raise CommandError(f"{label}: HTTP {response.status_code}")
-                queries = len(ctx.captured_queries)
-            sql_ms = sum(float(q["time"]) for q in ctx.captured_queries) * 1000
-            median, p95 = median_p95(times)
-            rows.append((label, median, p95, queries, sql_ms))
-        self.stdout.write(
-            f"{'page':<20}{'median ms':>10}{'p95 ms':>9}{'queries':>9}{'SQL ms (last run)':>19}"
-        )
-        for label, median, p95, queries, sql_ms in rows:
-            self.stdout.write(f"{label:<20}{median:>10.0f}{p95:>9.0f}{queries:>9}{sql_ms:>19.0f}")
+            try:
+                t = time_page(label, "/reporting/", user, runs)
+            except BenchError as exc:
+                raise CommandError(str(exc)) from exc
+            self.stdout.write(
+                f"{label:<20}{t.median_ms:>10.0f}{t.p95_ms:>9.0f}{t.queries:>9}{t.sql_ms:>8.0f}"
+            )
