@@ -86,6 +86,7 @@ class Server:
         self._sampling = threading.Event()
 
     def __enter__(self):
+        self._log_file = self.log.open("ab")
         self.process = subprocess.Popen(  # noqa: S603 - our own argument list, no shell
             [
                 sys.executable,
@@ -100,7 +101,7 @@ class Server:
             ],
             env=os.environ,
             cwd=settings.BASE_DIR,
-            stdout=self.log.open("ab"),
+            stdout=self._log_file,
             stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + 30
@@ -127,6 +128,7 @@ class Server:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+        self._log_file.close()
 
     @property
     def url(self) -> str:
