@@ -35,7 +35,9 @@ class Results:
     load_before: tuple[float, float, float] = field(default_factory=lambda: os.getloadavg())
 
 
-def machine() -> list[str]:
+def machine() -> tuple[str, str]:
+    """Return the hardware and the software versions the figures were measured on."""
+
     def first(path: str, prefix: str) -> str:
         try:
             lines = Path(path).read_text().splitlines()
@@ -51,11 +53,11 @@ def machine() -> list[str]:
             database = f"PostgreSQL {cursor.fetchone()[0]}"
     else:
         database = f"{connection.display_name} {connection.Database.sqlite_version}"
-    return [
+    return (
         f"{os.cpu_count()} cores ({cpu or platform.machine()}), {mem_kb / 1024 / 1024:.0f} GiB",
         f"Python {platform.python_version()}, Django {django.get_version()}, "
         f"{database}, WeasyPrint {weasyprint.__version__}",
-    ]
+    )
 
 
 def _met(ok: bool) -> str:
@@ -126,6 +128,7 @@ def targets(r: Results) -> list[tuple[str, str, bool]]:
 def markdown(r: Results) -> str:
     by_name = {p.name: p for p in r.pdfs}
     baseline_pdf = by_name["One-line WeasyPrint document (baseline)"]
+    hardware, software = machine()
     out = [
         "# Benchmarks",
         "",
@@ -133,7 +136,7 @@ def markdown(r: Results) -> str:
         "figure sits beside a baseline measured in the same run, so the ratios hold on a noisy",
         "machine. How to read and reproduce it is at the end.",
         "",
-        f"Measured {r.date} on {machine()[0]}; {machine()[1]}. Load average before the run: "
+        f"Measured {r.date} on {hardware}; {software}. Load average before the run: "
         + ", ".join(f"{x:.2f}" for x in r.load_before)
         + ".",
         "",
