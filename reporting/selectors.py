@@ -258,16 +258,22 @@ def confidence(scope) -> Confidence:
         )
         .order_by()
     }
-    empty = {"befores": 0, "pairs": 0, "agree_before": 0, "agree_after": 0}
+    totals = rows.pop("", {"befores": 0, "pairs": 0})
+    agreeing = {}
+    for key, row in rows.items():
+        agreeing[("before", key)] = row["agree_before"]
+        agreeing[("after", key)] = row["agree_after"]
+    return _confidence(totals["befores"], totals["pairs"], agreeing)
+
+
+def _confidence(with_before: int, pairs: int, agreeing: dict[tuple[str, str], int]) -> Confidence:
+    """Return the figures, given how many agreed per (phase, statement) among the pairs."""
     return Confidence(
-        with_before=rows.get("", empty)["befores"],
-        pairs=rows.get("", empty)["pairs"],
+        with_before=with_before,
+        pairs=pairs,
         statements=[
             StatementChange(
-                key,
-                text,
-                rows.get(key, empty)["agree_before"],
-                rows.get(key, empty)["agree_after"],
+                key, text, agreeing.get(("before", key), 0), agreeing.get(("after", key), 0)
             )
             for key, text in STATEMENTS
         ],
@@ -295,15 +301,8 @@ def _confidence_of_practice(scope) -> Confidence:
         .annotate(n=Count("pk"))
         .order_by()
     )
-    table = {(r["response__phase"], r["statement"]): r["n"] for r in agree}
-    return Confidence(
-        with_before=counts["with_before"],
-        pairs=counts["pairs"],
-        statements=[
-            StatementChange(key, text, table.get(("before", key), 0), table.get(("after", key), 0))
-            for key, text in STATEMENTS
-        ],
-    )
+    agreeing = {(r["response__phase"], r["statement"]): r["n"] for r in agree}
+    return _confidence(counts["with_before"], counts["pairs"], agreeing)
 
 
 def _screenings(scope):
