@@ -229,6 +229,10 @@ class Field(crispy_layout.Field):
         toggles it from then on, so the fields stay usable without JavaScript. Make the
         revealed fields ``required=False`` and check them in ``clean()`` when their choice is
         selected.
+    :param exclusive: for checkboxes, the value of a "none of these" choice: it is shown after
+        an "or" divider with ``data-behaviour="exclusive"``, so NHS.UK's script unticks the
+        others when it is ticked (and it when another is). Without JavaScript both can be
+        ticked: check that in ``clean()``.
     :param css_class: classes added to the component's own class, e.g. width classes such as
         ``nhsuk-input--width-10`` or ``nhsuk-u-width-two-thirds``.
     :param wrapper_class: classes added to the ``nhsuk-form-group`` wrapper.
@@ -244,6 +248,7 @@ class Field(crispy_layout.Field):
         inline=False,
         small=False,
         conditionals=None,
+        exclusive=None,
         css_class=None,
         wrapper_class=None,
         template=None,
@@ -263,6 +268,7 @@ class Field(crispy_layout.Field):
             "inline": inline,
             "small": small,
             "wrapper_class": wrapper_class,
+            "exclusive": exclusive,
         }
 
     def _attrs_for(self, form, name):

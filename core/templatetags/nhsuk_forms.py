@@ -287,6 +287,9 @@ def nhsuk_field(context, bound_field):
 
     if is_choices:
         view["options"] = _choice_options(bound_field, widget_ctx)
+        if kind == "checkboxes" and options.get("exclusive") is not None:
+            for option in view["options"]:
+                option["exclusive"] = option["value"] == str(options["exclusive"])
     elif kind == "checkbox":
         view["options"] = [
             {
