@@ -22,9 +22,11 @@ class ServiceType(models.TextChoices):
     HELPLINE = "helpline", "National helpline"
     POLICE = "police", "Police"
     DOMESTIC_ABUSE = "domestic_abuse", "Domestic abuse service"
+    MARAC = "marac", "MARAC (high-risk domestic abuse)"
     MENTAL_HEALTH = "mental_health", "Mental health and trauma"
     SEXUAL_VIOLENCE = "sexual_violence", "Sexual violence"
     VICTIM_SUPPORT = "victim_support", "Victim support"
+    YOUNG_PEOPLE = "young_people", "Children and young people"
     SAFEGUARDING = "safeguarding", "Safeguarding"
     OTHER = "other", "Other"
 

@@ -163,6 +163,8 @@ def test_directory_filters_work_without_javascript(page_without_js):
     page.get_by_role("button", name="Show services").click()
     assert page.locator(".nhsuk-card__heading").all_inner_texts() == [
         "Example West Yorkshire Domestic Abuse Service",
+        "Galop",
+        "Men's Advice Line",
         "National Domestic Abuse Helpline",
     ]
     assert "type=domestic_abuse" in page.url

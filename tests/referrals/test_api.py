@@ -263,6 +263,7 @@ class TestTaxonomies:
             "/api/oruk/taxonomy_terms", {"taxonomy_id": oruk.SERVICE_TYPES.id}
         ).json()
         assert {t["code"] for t in body["contents"]} == set(ServiceType.values)
+        assert {"marac", "young_people"} <= set(ServiceType.values)
 
     def test_unknown_taxonomy_is_400(self, anonymous_client, icbs):
         response = anonymous_client.get("/api/oruk/taxonomy_terms?taxonomy_id=nope")

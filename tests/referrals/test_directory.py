@@ -52,12 +52,24 @@ class TestDirectoryPage:
         assert "Example West Yorkshire Stalking Advocacy" not in html
         assert "National Stalking Helpline" not in html
 
+    def test_filters_to_marac_and_to_young_people(self, clinician_client, seeded):
+        html = clinician_client.get(URL, {"icb": "QWO", "type": "marac"}).content.decode()
+        assert '<option value="marac" selected>MARAC (high-risk domestic abuse)</option>' in html
+        assert "MARAC (multi-agency risk assessment conference)" in html
+        assert "Paladin National Stalking Advocacy Service" not in html
+        html = clinician_client.get(URL, {"icb": "QWO", "type": "young_people"}).content.decode()
+        assert '<option value="young_people" selected>Children and young people</option>' in html
+        assert "Childline" in html and "NSPCC Helpline" in html
+        assert "MARAC (multi-agency risk assessment conference)" not in html
+
     def test_filters_to_self_referral(self, clinician_client, seeded):
         html = clinician_client.get(URL, {"icb": "QWO", "self_referral": "on"}).content.decode()
         assert "Samaritans" in html
         assert "Example West Yorkshire Stalking Advocacy" in html  # self or professional
         assert "Paladin National Stalking Advocacy Service" not in html  # professional only
-        assert "MARAC" not in html
+        # The type filter lists MARAC as a choice; the MARAC entry itself is professional only.
+        assert "MARAC (multi-agency risk assessment conference)" not in html
+        assert "Childline" in html
 
     def test_no_local_services_says_so(self, clinician_client, seeded):
         html = clinician_client.get(URL, {"icb": "QHM"}).content.decode()
@@ -69,7 +81,7 @@ class TestDirectoryPage:
         assert 'href="tel:08088020300"' in html
         assert "London service: press 2." in html
         assert "Professional referral only" in html
-        assert "Complete Paladin&#x27;s referral form" in html
+        assert "Complete Paladin&#x27;s own referral form" in html
         assert "1 Example Street" in html  # the example ISAC's location
         assert "women only" in html
 
@@ -190,6 +202,22 @@ class TestServicesForIcb:
     def test_accepts_an_ods_code_and_none(self, icbs, wy_service, national_service):
         assert services_for_icb("QWO") == [wy_service, national_service]
         assert services_for_icb(None) == [national_service]
+
+    def test_marac_comes_after_domestic_abuse_and_young_people_before_safeguarding(self, icbs):
+        kinds = [
+            ServiceType.SAFEGUARDING,
+            ServiceType.YOUNG_PEOPLE,
+            ServiceType.MARAC,
+            ServiceType.DOMESTIC_ABUSE,
+        ]
+        made = {kind: ServiceFactory(name="A", service_type=kind) for kind in kinds}
+        assert services_for_icb("QWO") == [made[kind] for kind in reversed(kinds)]
+
+    def test_accepts_the_types_the_screening_asks_for(self, icbs):
+        marac = ServiceFactory(service_type=ServiceType.MARAC, is_national=True, icbs=[])
+        young = ServiceFactory(service_type=ServiceType.YOUNG_PEOPLE, is_national=True, icbs=[])
+        ServiceFactory(service_type=ServiceType.SAFEGUARDING, is_national=True, icbs=[])
+        assert services_for_icb("QWO", types=["marac", "young_people"]) == [marac, young]
 
     def test_filters_by_types(self, icbs):
         mental = ServiceFactory(service_type=ServiceType.MENTAL_HEALTH)

@@ -316,10 +316,10 @@ class TestMalformedFiles:
 class TestSeedData:
     def test_loading_twice_keeps_curators_edits(self, icbs):
         first = seed_load(examples=True)
-        assert first.ok and first.created == 15
+        assert first.ok and first.created == 19
         Service.objects.filter(name="Samaritans").update(phone_notes="Edited by an admin")
         again = seed_load(examples=True)
-        assert (again.created, again.updated, again.unchanged) == (0, 0, 15)
+        assert (again.created, again.updated, again.unchanged) == (0, 0, 19)
         assert Service.objects.get(name="Samaritans").phone_notes == "Edited by an admin"
 
     def test_update_overwrites(self, seeded):
@@ -331,7 +331,7 @@ class TestSeedData:
     def test_national_entries_are_marked_for_checking_and_not_claimed_as_checked(self, icbs):
         seed_load()
         national = Service.objects.all()
-        assert national.count() == 9
+        assert national.count() == 13
         for service in national:
             assert service.is_national
             assert service.verification_note.startswith("Check before go-live")
@@ -360,11 +360,40 @@ class TestSeedData:
         assert entries["Samaritans"]["phone"] == "116 123"
         assert entries["NHS 111 mental health option"]["phone"] == "111"
         assert entries["Police"]["phone"] == "999"
+        assert entries["Men's Advice Line"]["phone"] == "0808 801 0327"
+        assert entries["Galop"]["phone"] == "0800 999 5428"
+        assert entries["Childline"]["phone"] == "0800 1111"
+        assert entries["NSPCC Helpline"]["phone"] == "0808 800 5000"
+
+    def test_national_wording_agrees_with_the_domestic_abuse_act_and_facts(self, icbs):
+        entries = {e["name"]: e for e in yaml.safe_load(NATIONAL_SEED.read_text("utf-8"))}
+        marac = entries["MARAC (multi-agency risk assessment conference)"]
+        assert marac["service_type"] == "marac"
+        assert "personally connected" in marac["eligibility"]
+        assert "16 or over" in marac["eligibility"]
+        assert "child protection" in marac["eligibility"]
+        assert "14 or more" in marac["referral_instructions"]
+        paladin = entries["Paladin National Stalking Advocacy Service"]
+        assert paladin["eligibility"].startswith("High-risk cases only")
+        assert "16 to 25" not in paladin["eligibility"] + paladin.get("description", "")
+        assert "if it applies" in paladin["referral_instructions"]
+        assert "local domestic abuse service" in paladin["referral_instructions"]
+        police = entries["Police"]["phone_notes"]
+        assert "55 when" in police and "mobiles only" in police
+        assert "does not tell the police where" in police and "landline" in police
+        helpline = entries["National Domestic Abuse Helpline"]
+        assert helpline["gender"] == "women" and "women" in helpline["description"]
+        assert entries["Men's Advice Line"]["gender"] == "men"
+        childline = entries["Childline"]
+        assert (childline["service_type"], childline["maximum_age"]) == ("young_people", 18)
+        nspcc = entries["NSPCC Helpline"]
+        assert (nspcc["service_type"], nspcc["minimum_age"]) == ("young_people", 18)
+        assert "24 hours" not in " ".join(str(v) for v in nspcc.values())
 
     def test_command_loads_national_services(self, icbs):
         out = io.StringIO()
         call_command("load_referrals", stdout=out)
-        assert "9 added" in out.getvalue()
+        assert "13 added" in out.getvalue()
 
     def test_command_refuses_examples_when_debug_is_off(self, icbs):
         with pytest.raises(CommandError, match="not real services"):
