@@ -306,15 +306,19 @@ def screening_answers(rng: random.Random) -> dict:
         answers["behaviours"] = rng.sample(rules.BEHAVIOURS, 1) if chance() < 0.2 else []
         risk, trauma = 0.03, 0.2
     answers["fixated"] = rng.choice((rules.YES, rules.NO, rules.UNSURE))
-    answers["relationship"] = rng.choices(rules.RELATIONSHIPS, weights=(45, 8, 20, 7, 10, 10))[0]
-    for item in rules.RISK_INDICATORS:
-        # Violence is rarer than the other indicators; each makes concern high on its own.
-        p = risk / 3 if item in rules.HIGH_CONCERN_ITEMS else risk
+    answers["patient_age"] = rng.choices(rules.AGE_BANDS, weights=(2, 4, 92, 2))[0]
+    answers["relationship"] = rng.choices(rules.RELATIONSHIPS, weights=(15, 30, 8, 20, 7, 10, 10))[
+        0
+    ]
+    for item in (*rules.RISK_INDICATORS, *rules.ADDED_RISK_FACTORS):
+        # Serious harm answers are rarer than the others; each makes concern high on its own.
+        p = risk / 3 if item in rules.SERIOUS_HARM_ITEMS else risk
         answers[item] = rules.YES if chance() < p else rules.NO
     answers["clinician_concern_high"] = rules.YES if chance() < risk / 3 else rules.NO
     answers["immediate_danger"] = rules.YES if chance() < risk / 8 else rules.NO
+    answers["unsafe_to_go_home"] = rules.YES if chance() < risk / 6 else rules.NO
     answers["children_or_adults_at_risk"] = rules.YES if chance() < 0.03 + risk / 2 else rules.NO
-    domestic = answers["relationship"] in rules.DOMESTIC_RELATIONSHIPS
+    domestic = answers["relationship"] in rules.PERSONALLY_CONNECTED
     answers["perpetrator_has_record_access"] = (
         rules.YES if chance() < (0.12 if domestic else 0.03) else rules.NO
     )
@@ -887,7 +891,9 @@ SCREENING_FIELDS = (
     "reasons",
     "risk_count",
     "ptsd_count",
+    "unanswered",
     "flag_emergency",
+    "flag_unsafe_home",
     "flag_ptsd_assessment",
     "flag_urgent_mental_health",
     "flag_safeguarding",
@@ -954,7 +960,9 @@ def plan_screenings(
                 json.dumps({key: list(value) for key, value in result.reasons.items()}),
                 result.risk_count,
                 result.ptsd_count,
+                json.dumps(list(result.unanswered)),
                 rules.Flag.EMERGENCY in flags,
+                rules.Flag.UNSAFE_HOME in flags,
                 rules.Flag.PTSD_ASSESSMENT in flags,
                 rules.Flag.URGENT_MENTAL_HEALTH in flags,
                 rules.Flag.SAFEGUARDING in flags,

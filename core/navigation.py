@@ -23,6 +23,7 @@ _MENU = (
     ("My training", "training:home", {Role.CLINICIAN}),
     ("Certificates", "certificates:list", {Role.CLINICIAN}),
     ("Screening checklist", "screening:new", {Role.CLINICIAN}),
+    ("My screenings", "screening:list", {Role.CLINICIAN}),
     (
         "Referral directory",
         "referrals:directory",

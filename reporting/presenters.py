@@ -208,6 +208,7 @@ def build(scope) -> Report:
             dc.rate(arranged, rec).display,
         ],
         ["Emergency (immediate danger)", dc.count(s["emergency"]).display, ""],
+        ["Not safe to go home tonight", dc.count(s["unsafe_home"]).display, ""],
         ["Safeguarding prompts", dc.count(s["safeguarding"]).display, ""],
         ["Urgent mental health prompts", dc.count(s["urgent_mental_health"]).display, ""],
         ["Domestic abuse pathway", dc.count(s["domestic_abuse"]).display, ""],

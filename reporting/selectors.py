@@ -347,6 +347,7 @@ def screening_figures(scope) -> dict:
             "pk", filter=Q(flag_ptsd_assessment=True, outcome__ptsd_assessment_arranged=True)
         ),
         emergency=Count("pk", filter=Q(flag_emergency=True)),
+        unsafe_home=Count("pk", filter=Q(flag_unsafe_home=True)),
         safeguarding=Count("pk", filter=Q(flag_safeguarding=True)),
         urgent_mental_health=Count("pk", filter=Q(flag_urgent_mental_health=True)),
         domestic_abuse=Count("pk", filter=Q(flag_domestic_abuse=True)),

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from screening.rules import Concern, Stalking
+from screening.rules import RULES_VERSION, Concern, Stalking
 
 
 class Screening(models.Model):
@@ -34,9 +34,17 @@ class Screening(models.Model):
     stalking = models.CharField(max_length=15, choices=[(s.value, s.value) for s in Stalking])
     concern = models.CharField(max_length=10, choices=[(c.value, c.value) for c in Concern])
     reasons = models.JSONField()
-    risk_count = models.PositiveSmallIntegerField()
+    risk_count = models.PositiveSmallIntegerField(
+        help_text="The risk tally (2026.2: 16 answers, twin behaviours counted once)."
+    )
     ptsd_count = models.PositiveSmallIntegerField()
+    unanswered = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="Checklist sections not answered (an emergency needs none); from 2026.2.",
+    )
     flag_emergency = models.BooleanField(default=False)
+    flag_unsafe_home = models.BooleanField(default=False)
     flag_ptsd_assessment = models.BooleanField(default=False)
     flag_urgent_mental_health = models.BooleanField(default=False)
     flag_safeguarding = models.BooleanField(default=False)
@@ -60,9 +68,28 @@ class Screening(models.Model):
     def flags(self) -> set[str]:
         return {name.removeprefix("flag_") for name in FLAG_FIELDS if getattr(self, name)}
 
+    @property
+    def reference(self) -> str:
+        """Return the short code printed in the record summary, to match the entry later."""
+        code = self.pk.hex[:8].upper()
+        return f"{code[:4]}-{code[4:]}"
+
+    @property
+    def has_outcome(self) -> bool:
+        """Return whether what was done has been recorded (select_related("outcome") first)."""
+        try:
+            return self.outcome is not None
+        except Outcome.DoesNotExist:
+            return False
+
+    @property
+    def is_current_rules(self) -> bool:
+        return self.rules_version == RULES_VERSION
+
 
 FLAG_FIELDS = (
     "flag_emergency",
+    "flag_unsafe_home",
     "flag_ptsd_assessment",
     "flag_urgent_mental_health",
     "flag_safeguarding",

@@ -10,3 +10,12 @@ def screening_for_owner(user, pk) -> Screening:
     return get_object_or_404(
         Screening.objects.select_related("icb", "practice"), pk=pk, clinician=user
     )
+
+
+def screenings_for_owner(user):
+    """Return the user's own screenings, newest first, with their outcomes in the same query."""
+    return (
+        Screening.objects.filter(clinician=user)
+        .select_related("outcome")
+        .order_by("-created_at", "-pk")
+    )

@@ -30,8 +30,9 @@ def screening_create(*, clinician, answers: dict, submission_id: uuid.UUID) -> S
         stalking=result.stalking.value,
         concern=result.concern.value,
         reasons={key: list(value) for key, value in result.reasons.items()},
-        risk_count=result.risk_count,
+        risk_count=result.tally,
         ptsd_count=result.ptsd_count,
+        unanswered=list(result.unanswered),
         **{f"flag_{flag}": True for flag in result.flags},
     )
     try:

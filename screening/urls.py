@@ -5,8 +5,9 @@ from screening import views
 app_name = "screening"
 
 urlpatterns = [
+    path("", views.screening_list, name="list"),
     path("new/", views.new, name="new"),
     path("<uuid:pk>/", views.result, name="result"),
     path("<uuid:pk>/outcome/", views.outcome, name="outcome"),
-    path("<uuid:pk>/support-options.pdf", views.support_sheet, name="support_sheet"),
+    path("<uuid:pk>/useful-contacts.pdf", views.support_sheet, name="support_sheet"),
 ]

@@ -1,6 +1,7 @@
 """The screening checklist, its result, outcomes and the support sheet."""
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -11,9 +12,11 @@ from weasyprint import HTML
 from accounts.access import clinician_required
 from core.audit import audit_record
 from core.models import AuditAction
-from screening import services, summary
+from screening import services
+from screening.checklist import checklist
 from screening.forms import OutcomeForm, ScreeningForm
-from screening.selectors import screening_for_owner
+from screening.presenters import ResultPresenter
+from screening.selectors import screening_for_owner, screenings_for_owner
 from screening.support import support_services
 
 
@@ -42,6 +45,18 @@ def _outcome_form(screening, services_list, data=None):
 
 @clinician_required
 @never_cache
+def screening_list(request):
+    """List the clinician's own screenings, newest first, so outcomes can be added later."""
+    page = Paginator(screenings_for_owner(request.user), 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "screening/list.html",
+        {"page": page, "rows": [ResultPresenter(s) for s in page.object_list]},
+    )
+
+
+@clinician_required
+@never_cache
 def result(request, pk):
     """Show the result, emergency first, with actions, services, summary and outcomes."""
     screening = screening_for_owner(request.user, pk)
@@ -49,19 +64,16 @@ def result(request, pk):
         action=AuditAction.SCREENING_VIEWED, request=request, target=f"screening {screening.pk}"
     )
     services_list = support_services(screening)
+    outcome = services.outcome_for(screening)
     return render(
         request,
         "screening/result.html",
         {
             "screening": screening,
-            "actions": summary.actions_for(screening),
-            "answers": summary.answer_lines(screening),
+            "result": ResultPresenter(screening, outcome),
             "local_services": [s for s in services_list if not s.is_national],
             "national_services": [s for s in services_list if s.is_national],
-            "record_summary": summary.record_summary(screening),
-            "level": summary.LEVEL_WORDS[screening.stalking],
-            "concern": summary.CONCERN_WORDS[screening.concern],
-            "flags": [summary.FLAG_WORDS[f] for f in summary.FLAG_WORDS if f in screening.flags],
+            "support_sheet": checklist()["support_sheet"],
             "outcome_form": _outcome_form(screening, services_list),
         },
     )
@@ -96,5 +108,5 @@ def support_sheet(request, pk):
         },
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
-    response["Content-Disposition"] = 'inline; filename="support-options.pdf"'
+    response["Content-Disposition"] = 'inline; filename="useful-contacts.pdf"'
     return response

@@ -11,6 +11,7 @@ class TestMenu:
             "My training",
             "Certificates",
             "Screening checklist",
+            "My screenings",
             "Referral directory",
         ]
 

@@ -13,15 +13,20 @@ NEW = reverse("screening:new")
 
 
 def form_data(**overrides):
+    """Return a complete checklist submission: an ex-partner, stalking indicated, high concern."""
     data = {
         "submission": str(uuid.uuid4()),
+        "immediate_danger": "no",
+        "unsafe_to_go_home": "no",
+        "patient_age": "18_plus",
         "unwanted": "yes",
         "repeated": "two_or_more",
         "fixated": "yes",
         "relationship": "ex_partner",
         "behaviours": ["following", "contact"],
-        "risks": ["risk_frightened", "risk_threats_violence"],
-        "immediate_danger": "no",
+        "risk_threats_violence": "yes",
+        "risks": ["risk_frightened"],
+        "more_risks": ["none"],
         "children_or_adults_at_risk": "yes",
         "perpetrator_has_record_access": "no",
         "trauma_gate": "yes",
@@ -50,7 +55,13 @@ class TestChecklist:
         assert response["Location"] == screening.get_absolute_url()
         assert screening.stalking == "indicated"
         assert screening.concern == "high"  # threats of violence
-        assert screening.flags == {"ptsd_assessment", "safeguarding", "domestic_abuse"}
+        assert screening.flags == {
+            "ptsd_assessment",
+            "safeguarding",
+            "domestic_abuse",
+            "record_safety",
+        }
+        assert screening.unanswered == []
         assert screening.rules_version == rules.RULES_VERSION
         assert screening.icb_id == "QWO" and screening.practice == clinician.practice
         assert screening.answers["risk_frightened"] == "yes"
@@ -133,6 +144,10 @@ class TestChecklist:
             NEW,
             form_data(
                 unwanted="no",
+                behaviours=["none"],
+                risk_threats_violence="no",
+                risks=["none"],
+                children_or_adults_at_risk="no",
                 trauma_gate=None,
                 ptsd_intrusion=None,
                 ptsd_avoidance=None,
@@ -215,7 +230,7 @@ class TestResult:
         assert "Stalking indicated: high concern" in html
         assert "Arrange a PTSD assessment" in html
         assert "National Stalking Helpline" in html
-        assert "Rules version 2026.1" in html
+        assert f"Rules version {rules.RULES_VERSION}" in html
         assert "Summary for the clinical record" in html
         assert "nhsuk-card--care--emergency" not in html
 

@@ -108,6 +108,7 @@ MATRIX = {
     "oruk:taxonomy_terms": (None, everyone(200)),
     "oruk:not_found": ("oruk_unknown", everyone(404)),
     "screening:new": (None, clinician_only()),
+    "screening:list": (None, clinician_only()),
     "screening:result": ("screening", clinician_only(200, 404)),
     # POST only: a GET is refused before any lookup, so it reveals nothing (POSTs below).
     "screening:outcome": ("screening", clinician_only(405, 405)),
