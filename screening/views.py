@@ -105,6 +105,7 @@ def support_sheet(request, pk):
         {
             "services": support_services(screening),
             "icb": screening.icb,
+            "sheet": checklist()["support_sheet"],
         },
     )
     response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")

@@ -259,11 +259,16 @@ class TestServices:
         from django.template.loader import render_to_string
 
         screening, _ = _result(clinician_client)
+        from screening.checklist import checklist
         from screening.support import support_services
 
         html = render_to_string(
             "screening/support_sheet.html",
-            {"services": support_services(screening), "icb": screening.icb},
+            {
+                "services": support_services(screening),
+                "icb": screening.icb,
+                "sheet": checklist()["support_sheet"],
+            },
         )
         top = html[: html.index('class="service"')]
         assert "<h1>Useful contacts</h1>" in top
