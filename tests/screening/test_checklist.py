@@ -156,3 +156,46 @@ class TestUnansweredIsNotNo:
         html = clinician_client.get(NEW).content.decode()
         for way in ("online or proxy access", "shared phone", "work in healthcare"):
             assert way in html
+
+
+class TestChecklistFile:
+    """checklist.yaml and the rules change together: a mismatch refuses to load."""
+
+    @pytest.fixture
+    def edited(self, tmp_path, monkeypatch):
+        import yaml
+
+        from screening import checklist as module
+
+        original = yaml.safe_load(module.CHECKLIST_FILE.read_text(encoding="utf-8"))
+
+        def write(change):
+            data = yaml.safe_load(yaml.safe_dump(original))
+            change(data)
+            path = tmp_path / "checklist.yaml"
+            path.write_text(yaml.safe_dump(data), encoding="utf-8")
+            monkeypatch.setattr(module, "CHECKLIST_FILE", path)
+            module.checklist.cache_clear()
+            return module.checklist
+
+        yield write
+        module.checklist.cache_clear()
+
+    def test_the_real_file_loads(self, edited):
+        assert edited(lambda data: None)()["version"] == "2026.2"
+
+    @pytest.mark.parametrize(
+        "change,message",
+        [
+            (lambda d: d.update(version="2026.1"), "version"),
+            (lambda d: d["questions"].pop("unsafe_to_go_home"), "unsafe_to_go_home"),
+            (lambda d: d["questions"]["more_risks"]["choices"].pop("risk_weapons"), "more_risks"),
+            (lambda d: d["questions"]["risks"].pop("none"), "None of these"),
+            (lambda d: d["questions"]["patient_age"]["choices"].pop("16_17"), "patient_age"),
+            (lambda d: d["actions"].pop("unsafe_home"), "unsafe_home"),
+        ],
+    )
+    def test_a_mismatch_refuses_to_load(self, edited, change, message):
+        load = edited(change)
+        with pytest.raises(ValueError, match=message):
+            load()
