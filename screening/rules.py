@@ -468,10 +468,7 @@ def concern_level(
         )
     if raised:
         return Concern.RAISED, tuple(raised)
-    if tallied:
-        return Concern.STANDARD, (
-            f"Risk answered yes ({_words(tallied)}), but nothing else raises concern.",
-        )
+    # A tally of 1 or more makes stalking possible and so raised: standard has no risk answer.
     return Concern.STANDARD, ("No risk or serious harm answer is yes.",)
 
 
