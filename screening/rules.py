@@ -193,7 +193,15 @@ SECTION_WORDS = {
     "self_harm": "thoughts of self-harm",
 }
 #: Sections whose absence can make the concern level too low.
-RISK_SECTIONS = ("safety", "relationship", "behaviours", "risk_indicators", "more_risk")
+RISK_SECTIONS = (
+    "safety",
+    "age",
+    "pattern",
+    "relationship",
+    "behaviours",
+    "risk_indicators",
+    "more_risk",
+)
 
 #: Each answer in words, for the reasons.
 ITEM_WORDS = {
@@ -322,8 +330,10 @@ def normalise(answers: Mapping[str, object]) -> dict[str, object]:
         if value not in allowed:
             raise ValueError(f"{item}: {value!r} is not one of {', '.join(allowed)}")
         result[item] = value
-    behaviours = answers.get("behaviours") or ()
-    if isinstance(behaviours, (str, bytes)) or not isinstance(behaviours, Iterable):
+    behaviours = answers.get("behaviours")
+    if behaviours is None:
+        behaviours = ()
+    elif not isinstance(behaviours, (list, tuple, set, frozenset)):
         raise ValueError("behaviours must be a list of behaviour ids")
     behaviours = tuple(behaviours)
     bad = [b for b in behaviours if b not in BEHAVIOURS]
