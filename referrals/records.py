@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.utils.dateparse import parse_date, parse_datetime
 
+from core.csvsafe import SafeDictWriter, unsafe_cell
 from referrals import rules
 from referrals.models import Gender, ReferralRoute, Service, ServiceType
 
@@ -409,28 +410,14 @@ def check_records(
 
 # --- CSV -------------------------------------------------------------------------------------
 
-# Spreadsheets run cells that start with these as formulas; such cells are written with a
-# leading apostrophe, which reading the file takes off again, so the round trip is exact.
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
-
-
-def _csv_safe(value: str) -> str:
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
-
-
-def _csv_unsafe(value: str) -> str:
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
-        return value[1:]
-    return value
-
 
 def rows_to_csv(rows: list[dict[str, str]]) -> str:
     """Return CSV text with a header of `COLUMNS` and one line per flat record."""
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
+    writer = SafeDictWriter(out, fieldnames=COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({name: _csv_safe(row.get(name, "")) for name in COLUMNS})
+        writer.writerow({name: row.get(name, "") for name in COLUMNS})
     return out.getvalue()
 
 
@@ -455,7 +442,7 @@ def flats_from_csv(text: str) -> tuple[list[Labelled], list[str]]:
             if None in row:
                 flats.append((label, None, [f"too many values (expected {len(header)})"]))
                 continue
-            flats.append((label, {k: _csv_unsafe(v or "") for k, v in row.items()}, []))
+            flats.append((label, {k: unsafe_cell(v or "") for k, v in row.items()}, []))
     except csv.Error as exc:
         problems.append(f"Line {reader.line_num}: not valid CSV ({exc})")
     return flats, problems

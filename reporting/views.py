@@ -1,7 +1,5 @@
 """The reporting dashboard and its CSV and PDF exports, scoped by reporting/scope.py."""
 
-import csv
-
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -11,6 +9,7 @@ from weasyprint import HTML
 
 from accounts.models import Practice
 from core.audit import audit_record
+from core.csvsafe import SafeWriter
 from core.models import AuditAction
 from reporting import presenters
 from reporting.forms import ReportFilterForm
@@ -70,7 +69,7 @@ def export_csv(request):
     response["Content-Disposition"] = (
         f'attachment; filename="spotting-stalking-report-{timezone.localdate():%Y-%m-%d}.csv"'
     )
-    writer = csv.writer(response)
+    writer = SafeWriter(response)
     writer.writerow(["area", "table", "row", "column", "value"])
     for headline in report.headlines:
         writer.writerow([report.area, "Headlines", headline.label, "value", headline.value])
