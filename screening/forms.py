@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from core.layout import Div, Field, Fieldset, Layout, Submit
 from screening import rules
 from screening.checklist import GROUPS, NONE, checklist
-from screening.models import Outcome
+from screening.models import OUTCOME_ACTION_FIELDS, Outcome
 
 YES_NO = [("yes", "Yes"), ("no", "No")]
 
@@ -277,16 +277,7 @@ class OutcomeForm(forms.ModelForm):
 
     class Meta:
         model = Outcome
-        fields = [
-            "referred_specialist",
-            "helpline_given",
-            "ptsd_assessment_arranged",
-            "safeguarding_referral",
-            "police_contacted",
-            "marac_referral",
-            "patient_declined",
-            "follow_up_booked",
-        ]
+        fields = list(OUTCOME_ACTION_FIELDS)
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -310,15 +301,10 @@ class OutcomeForm(forms.ModelForm):
         self.helper.layout = Layout(
             Fieldset(
                 "What did you do?",
-                "referred_specialist",
+                # The service chosen sits straight under "Referred to a specialist service".
+                OUTCOME_ACTION_FIELDS[0],
                 "referred_service",
-                "helpline_given",
-                "ptsd_assessment_arranged",
-                "safeguarding_referral",
-                "police_contacted",
-                "marac_referral",
-                "patient_declined",
-                "follow_up_booked",
+                *OUTCOME_ACTION_FIELDS[1:],
                 hint="Tick everything that applies. Your ICB sees only totals.",
                 size="m",
             ),

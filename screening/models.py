@@ -87,6 +87,18 @@ class Screening(models.Model):
         return self.rules_version == RULES_VERSION
 
 
+#: What the clinician can record as done, in the order the outcome form asks.
+OUTCOME_ACTION_FIELDS = (
+    "referred_specialist",
+    "helpline_given",
+    "ptsd_assessment_arranged",
+    "safeguarding_referral",
+    "police_contacted",
+    "marac_referral",
+    "patient_declined",
+    "follow_up_booked",
+)
+
 FLAG_FIELDS = (
     "flag_emergency",
     "flag_unsafe_home",

@@ -12,7 +12,7 @@ from django.utils import timezone
 from screening import rules
 from screening.actions import URGENT, action_keys
 from screening.checklist import GROUPS, checklist, choice_text, label
-from screening.models import Outcome, Screening
+from screening.models import OUTCOME_ACTION_FIELDS, Outcome, Screening
 
 LEVEL_WORDS = {
     "indicated": "Stalking indicated",
@@ -50,16 +50,6 @@ QUESTION_ORDER = (
     ("ptsd", "trauma_gate"),
     *(("ptsd", item) for item in rules.PTSD_ITEMS),
     ("self_harm", "self_harm_thoughts"),
-)
-OUTCOME_FIELDS = (
-    "referred_specialist",
-    "helpline_given",
-    "ptsd_assessment_arranged",
-    "safeguarding_referral",
-    "police_contacted",
-    "marac_referral",
-    "patient_declined",
-    "follow_up_booked",
 )
 
 
@@ -184,7 +174,7 @@ class ResultPresenter:
             return []
         words = [
             str(Outcome._meta.get_field(name).verbose_name)
-            for name in OUTCOME_FIELDS
+            for name in OUTCOME_ACTION_FIELDS
             if getattr(self.outcome, name)
         ]
         if self.outcome.referred_service_name:
@@ -196,14 +186,16 @@ class ResultPresenter:
         """Return the summary to paste into the GP record: short, neutral first line, no ids."""
         s = self.screening
         when = timezone.localtime(s.created_at)
+        concern = (
+            "standard concern"
+            if s.concern == "standard"
+            else f"{self.concern.lower()} about risk from the other person"
+        )
+        earlier = "earlier " if self.earlier_rules else ""
         out = [
             f"Safety and wellbeing review, {when:%-d %B %Y %H:%M}, ref {s.reference}.",
-            f"Result ({'earlier ' if self.earlier_rules else ''}checklist rules "
-            f"{s.rules_version}): {self.level.lower()}; {self.concern.lower()} about risk "
-            "from the other person."
-            if s.concern != "standard"
-            else f"Result ({'earlier ' if self.earlier_rules else ''}checklist rules "
-            f"{s.rules_version}): {self.level.lower()}; standard concern.",
+            f"Result ({earlier}checklist rules {s.rules_version}): {self.level.lower()}; "
+            f"{concern}.",
         ]
         for flag in self.flags:
             out.append(f"{flag['title']}: {' '.join(flag['reasons'])}".strip())

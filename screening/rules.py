@@ -379,6 +379,11 @@ def is_young(a: Mapping[str, object]) -> bool:
     return a["patient_age"] in YOUNG
 
 
+def ptsd_count(a: Mapping[str, object]) -> int:
+    """Return how many of the five PC-PTSD-5 items are yes."""
+    return sum(a[item] == YES for item in PTSD_ITEMS)
+
+
 def serious_harm_answers(a: Mapping[str, object]) -> tuple[str, ...]:
     return tuple(item for item in SERIOUS_HARM_ITEMS if a[item] == YES)
 
@@ -498,11 +503,11 @@ def _flags(
     if a["unsafe_to_go_home"] == YES:
         flags[Flag.UNSAFE_HOME] = ("You answered that the patient is not safe to go home tonight.",)
 
-    ptsd_count = sum(a[item] == YES for item in PTSD_ITEMS)
-    if a["trauma_gate"] == YES and ptsd_count >= thresholds.ptsd_items_for_assessment:
+    ptsd_yes = ptsd_count(a)
+    if a["trauma_gate"] == YES and ptsd_yes >= thresholds.ptsd_items_for_assessment:
         flags[Flag.PTSD_ASSESSMENT] = (
             "The patient has had a frightening, horrible or traumatic event.",
-            f"{ptsd_count} of {len(PTSD_ITEMS)} PTSD questions are yes (the threshold is "
+            f"{ptsd_yes} of {len(PTSD_ITEMS)} PTSD questions are yes (the threshold is "
             f"{thresholds.ptsd_items_for_assessment}).",
         )
 
@@ -586,7 +591,7 @@ def assess(
         reasons=reasons,
         rules_version=RULES_VERSION,
         tally=len(tally_items(a)),
-        ptsd_count=sum(a[item] == YES for item in PTSD_ITEMS),
+        ptsd_count=ptsd_count(a),
         unanswered=unanswered,
         answers=a,
     )
