@@ -23,7 +23,8 @@ def action_keys(
     if concern == rules.Concern.HIGH:
         if "domestic_abuse" in flags:
             keys.append("concern_high_domestic")
-        elif connected and age == "under_16":
+        elif age == "under_16":
+            # A child at high risk from anyone is a child protection matter first.
             keys.append("concern_high_child")
         else:
             keys.append("concern_high_other")
@@ -33,7 +34,7 @@ def action_keys(
     if "domestic_abuse" in flags:
         keys.append("domestic_abuse")
     found = stalking != rules.Stalking.NOT_INDICATED
-    if age in rules.YOUNG and ("safeguarding" in flags or found):
+    if age in rules.YOUNG and ("safeguarding" in flags or "unsafe_home" in flags or found):
         keys.append(f"young_{age}")
     if answers.get("children_or_adults_at_risk") == rules.YES:
         keys.append("safeguarding")

@@ -318,3 +318,26 @@ class TestEarlierRules:
         assert "Rules version 2026.1" in text
         old.refresh_from_db()
         assert old.rules_version == "2026.1" and old.concern == "standard"
+
+
+class TestChildrenAtHighRisk:
+    def test_under_16_at_high_risk_from_a_stranger_gets_child_protection(self, clinician_client):
+        _, html = _result(clinician_client, patient_age="under_16", relationship="stranger")
+        assert 'id="action-concern_high_child"' in html
+        assert 'id="action-concern_high_other"' not in html
+
+    def test_under_16_not_safe_at_home_gets_the_young_person_card(self, clinician_client):
+        _, html = _result(
+            clinician_client,
+            patient_age="under_16",
+            unwanted="no",
+            behaviours=["none"],
+            risk_threats_violence="no",
+            risks=["none"],
+            relationship="unknown",
+            children_or_adults_at_risk="no",
+            unsafe_to_go_home="yes",
+        )
+        text = _text(html)
+        assert 'id="action-young_under_16"' in html
+        assert "under 18, contact children's social care" in text
