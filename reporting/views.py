@@ -5,12 +5,12 @@ from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
-from weasyprint import HTML
 
 from accounts.models import Practice
 from core.audit import audit_record
 from core.csvsafe import SafeWriter
 from core.models import AuditAction
+from core.pdf import render_pdf
 from reporting import presenters
 from reporting.forms import ReportFilterForm
 from reporting.scope import Scope, allowed_icb, require_report_viewer
@@ -100,7 +100,7 @@ def report_pdf(request):
             "generated": timezone.localtime(),
         },
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="spotting-stalking-report-{timezone.localdate():%Y-%m-%d}.pdf"'
     )

@@ -1,14 +1,12 @@
-"""Render certificate PDFs with WeasyPrint from the immutable certificate record."""
+"""Render certificate PDFs from the immutable certificate record (through core.pdf)."""
 
 import base64
 
 import segno
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from weasyprint import HTML
 
-_FONT_CONFIG = None
+from core.pdf import render_pdf
 
 
 def qr_code_data_uri(url: str) -> str:
@@ -29,6 +27,4 @@ def certificate_pdf(certificate, *, verify_url: str, notes: list | None = None) 
             "service_name": settings.SERVICE_NAME,
         },
     )
-    # Static files are read from disk by URL fetcher-free base_url: nothing is fetched remotely.
-    base = finders.find("nhsuk/images/favicon.svg")
-    return HTML(string=html, base_url=str(base) if base else None).write_pdf()
+    return render_pdf(html)
