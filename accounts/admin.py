@@ -1,13 +1,16 @@
+"""Django admin for people and organisations; every change is audited (core.admin)."""
+
 from django.contrib import admin
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from accounts.models import ICB, Practice, User
 from accounts.views import admin_sign_in
+from core.admin import AuditedAdmin
 
 
 @admin.register(ICB)
-class ICBAdmin(admin.ModelAdmin):
+class ICBAdmin(AuditedAdmin):
     list_display = ["ods_code", "name", "region", "valid_from", "valid_to", "successor"]
     list_filter = ["region"]
     search_fields = ["ods_code", "ons_code", "name"]
@@ -15,7 +18,7 @@ class ICBAdmin(admin.ModelAdmin):
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(AuditedAdmin):
     list_display = ["ods_code", "name", "postcode", "icb"]
     search_fields = ["ods_code", "name", "postcode"]
     list_select_related = ["icb"]
@@ -35,7 +38,7 @@ class UserChangeForm(auth_forms.UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(AuditedAdmin, BaseUserAdmin):
     add_form = UserCreationForm
     form = UserChangeForm
     ordering = ["email"]

@@ -12,6 +12,9 @@ class AuditAction(models.TextChoices):
     DIRECTORY_CHANGED = "directory_changed", "Directory changed"
     REPORT_EXPORTED = "report_exported", "Report exported"
     SCREENING_VIEWED = "screening_viewed", "Screening viewed"
+    ADMIN_ADDED = "admin_added", "Added in the admin"
+    ADMIN_CHANGED = "admin_changed", "Changed in the admin"
+    ADMIN_DELETED = "admin_deleted", "Deleted in the admin"
 
 
 class AuditEventQuerySet(models.QuerySet):

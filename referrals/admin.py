@@ -1,29 +1,20 @@
 """Django admin for the directory: organisations are editable; services are read-only here.
 
 Services are changed on the directory's own pages (/referrals/manage/), which record every
-change in the service's history. Editing them here would bypass that record.
+change in the service's history. Editing them here would bypass that record. Changes to
+organisations made here are written to the audit log (core.admin.AuditedAdmin).
 """
 
 from django.contrib import admin
 
+from core.admin import AuditedAdmin, ReadOnlyAdmin
 from referrals.models import Organisation, Service, ServiceChange
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(AuditedAdmin):
     list_display = ["name", "website", "email"]
     search_fields = ["name"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Service)
