@@ -141,7 +141,7 @@ class ServiceForm(forms.Form):
     phone = _text(
         "Phone number (optional)",
         max_length=30,
-        hint="For example, 0808 802 0300",
+        hint="A UK number, like 0808 802 0300, or a short number, like 116 123 or 999",
         type="tel",
         autocomplete="off",
         **{"class": "nhsuk-input--width-20"},
@@ -293,7 +293,7 @@ class ServiceForm(forms.Form):
             "eligibility": service.eligibility,
             "referral_route": service.referral_route,
             "referral_instructions": service.referral_instructions,
-            "phone": service.phone,
+            "phone": service.phone_display,
             "phone_notes": service.phone_notes,
             "email": service.email,
             "website": service.website,
@@ -322,13 +322,13 @@ class ServiceForm(forms.Form):
         return website
 
     def clean_phone(self):
-        phone = " ".join(self.cleaned_data["phone"].split())
-        if phone and not rules.is_phone_number(phone):
-            raise ValidationError(
-                "Enter a phone number using only numbers and spaces, like 0808 802 0300",
-                code="invalid_phone",
-            )
-        return phone
+        phone = self.cleaned_data["phone"]
+        if not phone:
+            return ""
+        try:
+            return rules.phone_number(phone)
+        except rules.PhoneNumberError as exc:
+            raise ValidationError(str(exc), code="invalid_phone") from None
 
     def clean_location_postcode(self):
         postcode = rules.normalise_postcode(self.cleaned_data["location_postcode"])

@@ -5,6 +5,7 @@ available nationally or in named ICB areas, with an optional location and a chan
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -105,7 +106,13 @@ class Service(models.Model):
     eligibility = models.TextField("who it is for", blank=True)
     referral_route = models.CharField(max_length=20, choices=ReferralRoute)
     referral_instructions = models.TextField("how to refer", blank=True)
-    phone = models.CharField(max_length=30, blank=True)
+    phone = models.CharField(
+        max_length=30,
+        blank=True,
+        help_text="Stored in one form, set by rules.phone_number: E.164 for full numbers "
+        "('+448082000247'), the digits for short numbers ('116123', '999'). Shown as "
+        "phone_display ('0808 200 0247', '116 123').",
+    )
     phone_notes = models.CharField(max_length=300, blank=True)
     email = models.EmailField(blank=True)
     website = models.URLField(max_length=500, blank=True)
@@ -173,6 +180,15 @@ class Service(models.Model):
     def get_absolute_url(self):
         return reverse("referrals:service", kwargs={"pk": self.pk})
 
+    def clean(self):
+        """Store the phone number in its one form, or refuse it (see `rules.phone_number`)."""
+        super().clean()
+        if self.phone:
+            try:
+                self.phone = rules.phone_number(self.phone)
+            except rules.PhoneNumberError as exc:
+                raise ValidationError({"phone": str(exc)}, code="invalid_phone") from None
+
     @property
     def is_retired(self) -> bool:
         return self.retired_at is not None
@@ -190,7 +206,13 @@ class Service(models.Model):
         return rules.age_range_text(self.minimum_age, self.maximum_age)
 
     @property
+    def phone_display(self) -> str:
+        """Return the phone number as people read it: '0808 802 0300', '116 123'."""
+        return rules.phone_display(self.phone)
+
+    @property
     def phone_href(self) -> str:
+        """Return the number's tel: link, or '' for none or an unchecked old value."""
         return rules.phone_href(self.phone)
 
     @property

@@ -170,7 +170,7 @@ def service_full(service: Service) -> dict:
 
     data["contacts"] = []
     if service.phone:
-        phone = {"id": _derived_id(service.id, "phone"), "number": service.phone}
+        phone = {"id": _derived_id(service.id, "phone"), "number": service.phone_display}
         if service.phone_notes:
             phone["description"] = service.phone_notes
         data["contacts"].append(
@@ -274,6 +274,18 @@ def _age_text(value, name: str, problems: list[str]) -> str:
     return str(value)
 
 
+def _id_text(value) -> str:
+    """Return an id given as text or a number as text; anything else (a list, say) is ''.
+
+    Never str() of a list or object: a deeply nested one would recurse past Python's limit.
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
 def flat_from_oruk(service, *, term_lookup: dict[str, Term]) -> tuple[dict | None, list[str]]:
     """Return a flat record for one ORUK service object, and any problems with its shape.
 
@@ -341,13 +353,13 @@ def flat_from_oruk(service, *, term_lookup: dict[str, Term]) -> tuple[dict | Non
     by_taxonomy: dict[str, list[str]] = {taxonomy.key: [] for taxonomy in TAXONOMIES}
     taxonomy_keys = {taxonomy.id: taxonomy.key for taxonomy in TAXONOMIES}
     for attribute in problems.items(service, "attributes"):
-        term = term_lookup.get(str(attribute.get("taxonomy_term_id", "")))
+        term = term_lookup.get(_id_text(attribute.get("taxonomy_term_id")))
         if term is not None:
             by_taxonomy[term.taxonomy.key].append(term.code)
             continue
         nested = attribute.get("taxonomy_term")
         nested = nested if isinstance(nested, dict) else {}
-        key = taxonomy_keys.get(str(nested.get("taxonomy_id", "")))
+        key = taxonomy_keys.get(_id_text(nested.get("taxonomy_id")))
         code = nested.get("code")
         if key and isinstance(code, str) and code:
             by_taxonomy[key].append(code)
@@ -386,10 +398,18 @@ def flats_from_document(
         return [], [
             f"The file is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ]
+    except RecursionError:
+        return [], ["The file is not valid JSON for this directory: it is nested too deeply"]
+    except ValueError:  # a number with more digits than Python will convert
+        return [], [
+            "The file is not valid JSON for this directory: it has a number too long to read"
+        ]
     if isinstance(document, dict) and isinstance(document.get("contents"), list):
         document = document["contents"]
     if not isinstance(document, list):
         return [], ["The file must hold a list of services, or an object with 'contents'"]
+    if len(document) > records.MAX_RECORDS:
+        return [], [records.too_many_records()]
     flats = []
     for number, item in enumerate(document, start=1):
         name = item.get("name") if isinstance(item, dict) else None

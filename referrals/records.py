@@ -55,6 +55,8 @@ COLUMNS = (
 )
 
 NATIONAL = "national"
+#: The most services one import takes; England's whole directory is a small fraction of it.
+MAX_RECORDS = 10_000
 ACTIVE, INACTIVE, DEFUNCT = "active", "inactive", "defunct"
 STATUSES = (ACTIVE, INACTIVE, DEFUNCT)
 
@@ -171,6 +173,14 @@ def _timestamp(value: str, name: str, problems: list[str]) -> datetime.datetime 
     return parsed.replace(microsecond=parsed.microsecond // 1000 * 1000)
 
 
+def _is_unicode_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text(flat: dict, name: str) -> str:
     value = flat.get(name)
     return "" if value is None else rules.normalise_text(str(value))
@@ -186,7 +196,11 @@ def check_flat(
     for name, value in v.items():
         if "\x00" in value:
             problems.append(f"{name} contains a NUL character")
-            v[name] = value.replace("\x00", "")
+            v[name] = value = value.replace("\x00", "")
+        if not _is_unicode_text(value):
+            # A lone surrogate ("\\ud800" in JSON) cannot be stored or written out.
+            problems.append(f"{name} contains a character that is not valid Unicode text")
+            v[name] = value.encode("utf-8", "replace").decode("utf-8")
         limit = MAX_LENGTHS.get(name)
         if limit and len(v[name]) > limit:
             problems.append(f"{name} is longer than {limit} characters")
@@ -228,8 +242,11 @@ def check_flat(
             f"{', '.join(ReferralRoute.values)}"
         )
 
-    if v["phone"] and not rules.is_phone_number(v["phone"]):
-        problems.append(f"phone {v['phone']!r} is not a phone number (digits and spaces)")
+    if v["phone"]:
+        try:
+            v["phone"] = rules.phone_number(v["phone"])
+        except rules.PhoneNumberError as exc:
+            problems.append(f"phone {v['phone']!r} is not accepted: {exc}")
     for name in ("email", "organisation_email"):
         if v[name]:
             try:
@@ -411,6 +428,10 @@ def check_records(
 # --- CSV -------------------------------------------------------------------------------------
 
 
+def too_many_records() -> str:
+    return f"The file has more than {MAX_RECORDS:,} services, the most one import takes: split it"
+
+
 def rows_to_csv(rows: list[dict[str, str]]) -> str:
     """Return CSV text with a header of `COLUMNS` and one line per flat record."""
     out = io.StringIO()
@@ -438,6 +459,9 @@ def flats_from_csv(text: str) -> tuple[list[Labelled], list[str]]:
     flats, problems = [], []
     try:
         for row in reader:
+            if len(flats) == MAX_RECORDS:
+                problems.append(too_many_records())
+                break
             label = f"Line {reader.line_num}"
             if None in row:
                 flats.append((label, None, [f"too many values (expected {len(header)})"]))
@@ -462,13 +486,24 @@ def flats_from_seed(entries) -> tuple[list[Labelled], list[str]]:
         if unknown:
             flats.append((label, None, [f"unknown keys {', '.join(unknown)}"]))
             continue
-        flat = {}
+        flat, nested = {}, []
         for key, value in entry.items():
+            if isinstance(value, dict) or (
+                isinstance(value, list) and any(isinstance(item, dict | list) for item in value)
+            ):
+                nested.append(str(key))
+                continue
             if isinstance(value, list):
                 value = " ".join(str(item) for item in value)
             elif isinstance(value, datetime.date | datetime.datetime):
                 value = value.isoformat()
             flat[key] = "" if value is None else str(value)
+        if nested:
+            problem = (
+                f"{', '.join(nested)}: give text or a list of values, not a nested list or mapping"
+            )
+            flats.append((label, None, [problem]))
+            continue
         flats.append((label, flat, []))
     return flats, problems
 
@@ -498,7 +533,7 @@ def service_row(service: Service) -> dict[str, str]:
         "eligibility": service.eligibility,
         "referral_route": service.referral_route,
         "referral_instructions": service.referral_instructions,
-        "phone": service.phone,
+        "phone": service.phone_display,
         "phone_notes": service.phone_notes,
         "email": service.email,
         "website": service.website,

@@ -5,6 +5,7 @@ bug in a view cannot widen who may change what. Every change is recorded as a `S
 listing each field's value before and after, in the words the pages use.
 """
 
+import codecs
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +28,9 @@ SEED_DIR = Path(__file__).resolve().parent / "data"
 NATIONAL_SEED = SEED_DIR / "national.yaml"
 EXAMPLES_SEED = SEED_DIR / "examples.yaml"
 FORMATS = ("json", "csv")
+#: The largest file an import reads. The whole national directory is far smaller; the limit
+#: keeps a wrong or hostile file from filling memory.
+MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,7 @@ def snapshot(service: Service) -> dict[str, str]:
         "Who it is for": service.eligibility,
         "How people are referred": service.get_referral_route_display(),
         "How to refer": service.referral_instructions,
-        "Phone": service.phone,
+        "Phone": service.phone_display,
         "About the phone line": service.phone_notes,
         "Email": service.email,
         "Website": service.website,
@@ -154,10 +158,22 @@ def _require_area(actor, details: ServiceDetails) -> None:
 
 
 def _organisation_named(name: str) -> Organisation:
-    """Return the organisation with this name (ignoring case), creating it if there is none."""
-    return Organisation.objects.filter(name__iexact=name).first() or Organisation.objects.create(
-        name=name
-    )
+    """Return the organisation with this name (ignoring case), creating it if there is none.
+
+    Two requests may both find none and both create it; the loser's insert breaks the unique
+    name constraint inside its own savepoint, and it takes the winner's organisation.
+    """
+    existing = Organisation.objects.filter(name__iexact=name).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Organisation.objects.create(name=name)
+    except IntegrityError:
+        existing = Organisation.objects.filter(name__iexact=name).first()
+        if existing is None:
+            raise
+        return existing
 
 
 def _save_location(service: Service, location: LocationDetails | LocationRecord | None) -> None:
@@ -194,7 +210,9 @@ def _save_service(service: Service, icb_codes) -> None:
 def service_create(*, actor, details: ServiceDetails) -> Service:
     """Add a service; its details count as checked today by the person adding it.
 
-    A repeated submission of the same add form returns the service it added.
+    A repeated submission of the same add form returns the service it added, also when the
+    two arrive together: the second's insert then breaks the unique submission id inside a
+    savepoint, so its transaction carries on, and it returns the first's service.
     """
     _require_area(actor, details)
     submission_id = details.submission_id
@@ -214,7 +232,17 @@ def service_create(*, actor, details: ServiceDetails) -> Service:
         submission_id=submission_id,
     )
     _apply(service, details)
-    _save_service(service, details.icb_codes)
+    try:
+        with transaction.atomic():
+            _save_service(service, details.icb_codes)
+    except IntegrityError:
+        # A simultaneous request saved the same form between the check above and the insert.
+        existing = (
+            Service.objects.filter(submission_id=submission_id).first() if submission_id else None
+        )
+        if existing is None or not selectors.may_edit(actor, existing):
+            raise
+        return existing
     _save_location(service, details.location)
     _record(
         service=service,
@@ -479,6 +507,38 @@ def _import_labelled(
     )
 
 
+def _too_large() -> ImportResult:
+    return ImportResult(
+        errors=[
+            f"The file is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB, the most one "
+            "import reads: split it into smaller files"
+        ]
+    )
+
+
+def directory_import_bytes(
+    *, data: bytes, fmt: str, source: str, update_existing: bool = True
+) -> ImportResult:
+    """Check a whole file's bytes (UTF-8, with or without a byte order mark), then import it.
+
+    A file that is too large or not UTF-8 is reported like any other bad file.
+    """
+    if len(data) > MAX_IMPORT_BYTES:
+        return _too_large()
+    body = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        position = len(data) - len(body) + exc.start + 1
+        return ImportResult(
+            errors=[
+                f"The file is not UTF-8 text: byte {position:,} is 0x{body[exc.start]:02x}. "
+                "Save it as UTF-8 and try again"
+            ]
+        )
+    return directory_import_text(text=text, fmt=fmt, source=source, update_existing=update_existing)
+
+
 def directory_import_text(
     *, text: str, fmt: str, source: str, update_existing: bool = True
 ) -> ImportResult:
@@ -486,6 +546,8 @@ def directory_import_text(
 
     Every problem in every record is reported, so the file can be corrected in one go.
     """
+    if len(text) > MAX_IMPORT_BYTES:
+        return _too_large()
     icbs = list(ICB.objects.all())
     labelled, problems = _labelled_from(text, fmt, icbs)
     if problems:
@@ -504,6 +566,9 @@ def seed_load(*, examples: bool = False, update_existing: bool = False) -> Impor
             entries = yaml.safe_load(path.read_text(encoding="utf-8"))
         except yaml.YAMLError as exc:
             problems.append(f"{path.name} is not valid YAML: {exc}")
+            continue
+        except RecursionError:
+            problems.append(f"{path.name} is not valid seed data: it is nested too deeply")
             continue
         file_labelled, file_problems = records.flats_from_seed(entries)
         labelled.extend((f"{path.name}, {label}", flat, p) for label, flat, p in file_labelled)

@@ -42,7 +42,7 @@ def test_gp_finds_local_then_national_services_and_filters_them(page):
         "Example West Yorkshire Talking Therapies"
     )
     expect(page.get_by_role("link", name="0808 802 0300")).to_have_attribute(
-        "href", "tel:08088020300"
+        "href", "tel:+448088020300"
     )
 
     # Only mental health services: local first, then national.

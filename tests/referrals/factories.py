@@ -29,7 +29,7 @@ class ServiceFactory(factory.django.DjangoModelFactory):
     description = "Helps people being stalked."
     service_type = ServiceType.STALKING_ADVOCACY
     referral_route = ReferralRoute.BOTH
-    phone = "0113 496 0999"
+    phone = "+441134960999"  # stored as rules.phone_number stores it
     last_verified_on = factory.LazyFunction(timezone.localdate)
 
     @factory.post_generation

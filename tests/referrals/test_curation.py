@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from referrals import rules
 from referrals.models import ChangeAction, Organisation, Service, ServiceChange
 from tests.referrals.factories import ServiceFactory
 from tests.referrals.helpers import form_data
@@ -107,7 +108,9 @@ class TestValidation:
                 "maximum_age",
                 "Oldest age must be the same as or more than youngest age",
             ),
-            ({"phone": "call us"}, "phone", "Enter a phone number using only numbers"),
+            ({"phone": "call us"}, "phone", rules.PHONE_ERROR),
+            ({"phone": "12345"}, "phone", rules.PHONE_ERROR),  # issue 14, point 10
+            ({"phone": "0906 123 4567"}, "phone", "cost callers more"),
             ({"email": "not-an-email"}, "email", "Enter an email address in the correct format"),
             ({"website": "javascript:alert(1)"}, "website", "Enter a web address"),
             ({"website": "ftp://example.org/file"}, "website", "Enter a web address"),
@@ -161,14 +164,15 @@ class TestValidation:
 
 class TestEdit:
     def test_edit_records_who_when_and_each_change(self, icb_admin_client, icb_admin, wy_service):
-        old_phone = wy_service.phone
+        old_phone = wy_service.phone_display
+        assert old_phone == "0113 496 0999"
         response = icb_admin_client.post(
             edit_url(wy_service),
             form_data(name=wy_service.name, phone="0113 496 0777", opening_hours="Mondays"),
         )
         assert response.status_code == 302
         wy_service.refresh_from_db()
-        assert wy_service.phone == "0113 496 0777"
+        assert wy_service.phone == "+441134960777"
         change = ServiceChange.objects.get(service=wy_service)
         assert change.action == ChangeAction.UPDATED
         assert change.changed_by == icb_admin

@@ -78,7 +78,9 @@ class TestDirectoryPage:
 
     def test_card_shows_how_to_refer_and_contact(self, clinician_client, seeded):
         html = clinician_client.get(URL).content.decode()
-        assert 'href="tel:08088020300"' in html
+        assert '<a href="tel:+448088020300">0808 802 0300</a>' in html
+        assert '<a href="tel:116123">116 123</a>' in html  # Samaritans
+        assert '<a href="tel:999">999</a>' in html
         assert "London service: press 2." in html
         assert "Professional referral only" in html
         assert "Complete Paladin&#x27;s own referral form" in html

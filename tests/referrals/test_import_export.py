@@ -313,6 +313,104 @@ class TestMalformedFiles:
         assert "Could not read" in err
 
 
+class TestHostileFiles:
+    """Files made to break the importer (issue 14, point 8) are bad files like any other:
+    the usual "Nothing imported" error and exit status, never a traceback, nothing changed.
+    """
+
+    @pytest.fixture(autouse=True)
+    def _directory(self, seeded):
+        self.before = _export()
+
+    def assert_refused(self, path, message):
+        ok, out, err = _import(path)
+        assert not ok
+        assert message in err
+        assert "Nothing imported: 1 problem(s)" in err
+        assert _export() == self.before
+
+    def test_deeply_nested_json(self, tmp_path):
+        self.assert_refused(_write(tmp_path, "[" * 100_000), "it is nested too deeply")
+
+    def test_deeply_nested_but_balanced_json(self, tmp_path):
+        path = _write(tmp_path, "[" * 100_000 + "]" * 100_000, name="nested.txt")
+        self.assert_refused(path, "it is nested too deeply")
+
+    def test_a_number_too_long_to_read(self, tmp_path):
+        self.assert_refused(_write(tmp_path, "[" + "9" * 5000 + "]"), "a number too long to read")
+
+    def test_bytes_that_are_not_utf8(self, tmp_path):
+        for name in ("latin1.json", "latin1.csv"):
+            path = tmp_path / name
+            path.write_bytes(_export("csv" if name.endswith("csv") else "json").encode() + b"\xff")
+            self.assert_refused(path, "The file is not UTF-8 text: byte")
+        path = tmp_path / "bom.json"
+        path.write_bytes(b"\xef\xbb\xbf[\xff]")
+        self.assert_refused(path, "The file is not UTF-8 text: byte 5 is 0xff.")
+
+    def test_a_byte_order_mark_is_still_fine(self, tmp_path):
+        path = tmp_path / "bom.json"
+        path.write_bytes(b"\xef\xbb\xbf" + _export().encode())
+        ok, out, err = _import(path)
+        assert ok, err
+        assert "(19 unchanged)" in out
+
+    def test_a_file_over_the_size_limit(self, tmp_path):
+        from referrals import services
+
+        path = tmp_path / "huge.json"
+        path.write_bytes(b" " * (services.MAX_IMPORT_BYTES + 1))
+        self.assert_refused(path, "The file is larger than 20 MB")
+
+    def test_too_many_records(self, tmp_path, monkeypatch):
+        from referrals import records
+
+        monkeypatch.setattr(records, "MAX_RECORDS", 3)
+        self.assert_refused(_write(tmp_path, "[1, 2, 3, 4]"), "more than 3 services")
+        header, row = _export("csv").splitlines()[:2]
+        path = tmp_path / "many.csv"
+        path.write_text("\r\n".join([header] + [row] * 4) + "\r\n", "utf-8")
+        self.assert_refused(path, "more than 3 services")
+
+    def test_a_lone_surrogate_is_reported_not_stored(self, tmp_path):
+        record = _good_record(name="Bad \ud800 name")
+        path = tmp_path / "surrogate.json"
+        path.write_text(json.dumps([record]), "utf-8")  # json.dumps escapes it as \\ud800
+        self.assert_refused(path, "name contains a character that is not valid Unicode text")
+
+    def test_nested_lists_where_ids_belong_are_ignored(self, tmp_path):
+        record = _good_record()
+        nested = [[[[[[[[[[[]]]]]]]]]]]
+        for attribute in record["attributes"]:
+            attribute["taxonomy_term_id"] = nested
+            attribute["taxonomy_term"]["taxonomy_id"] = nested
+        ok, _, err = _import(_write(tmp_path, [record]))
+        assert not ok
+        assert "service type is missing" in err
+        assert _export() == self.before
+
+    def test_deeply_nested_seed_data(self, tmp_path, monkeypatch):
+        from referrals import services
+
+        path = tmp_path / "national.yaml"
+        path.write_text("[" * 100_000, "utf-8")
+        monkeypatch.setattr(services, "NATIONAL_SEED", path)
+        result = seed_load()
+        assert result.errors == ["national.yaml is not valid seed data: it is nested too deeply"]
+
+    def test_nested_values_in_seed_data(self, tmp_path, monkeypatch):
+        from referrals import services
+
+        path = tmp_path / "national.yaml"
+        path.write_text("- name: [[1, 2]]\n  description: {a: b}\n", "utf-8")
+        monkeypatch.setattr(services, "NATIONAL_SEED", path)
+        result = seed_load()
+        assert result.errors == [
+            "national.yaml, Entry 1: name, description: give text or a list of values, not a "
+            "nested list or mapping"
+        ]
+
+
 class TestSeedData:
     def test_loading_twice_keeps_curators_edits(self, icbs):
         first = seed_load(examples=True)

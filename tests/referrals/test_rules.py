@@ -66,30 +66,75 @@ def test_age_range_text(minimum, maximum, text):
 
 
 @pytest.mark.parametrize(
-    "value,ok",
+    "value,stored,shown",
     [
-        ("0808 802 0300", True),
-        ("116 123", True),
-        ("999", True),
-        ("111", True),
-        ("+44 20 3866 4107", True),
-        ("08081689111", True),
-        ("1", False),
-        ("", False),
-        ("0808  802", False),
-        ("0808-802-0300", False),
-        ("call us", False),
-        ("111, option 2", False),
-        ("０８０８", False),
+        ("0808 802 0300", "+448088020300", "0808 802 0300"),  # freephone
+        ("08082000247", "+448082000247", "0808 200 0247"),
+        ("0800 1111", "+448001111", "0800 1111"),  # Childline's short freephone number
+        ("020 3866 4107", "+442038664107", "020 3866 4107"),  # landline
+        ("+44 20 3866 4107", "+442038664107", "020 3866 4107"),
+        ("0044 20 3866 4107", "+442038664107", "020 3866 4107"),
+        ("(0113) 496-0000", "+441134960000", "0113 496 0000"),
+        ("+44 (0) 113 496 0000", "+441134960000", "0113 496 0000"),
+        ("07400 123456", "+447400123456", "07400 123456"),  # mobile
+        ("0300 123 4567", "+443001234567", "0300 123 4567"),  # 03
+        ("0345.123.4567", "+443451234567", "0345 123 4567"),
+        ("999", "999", "999"),
+        ("112", "112", "112"),
+        ("111", "111", "111"),
+        ("101", "101", "101"),
+        ("116 123", "116123", "116 123"),  # Samaritans
+        ("116111", "116111", "116 111"),  # Childline
+        ("116 006", "116006", "116 006"),  # Victims of Crime (not in phonenumbers' data)
+        ("  116   123 ", "116123", "116 123"),
     ],
 )
-def test_is_phone_number(value, ok):
-    assert rules.is_phone_number(value) is ok
+def test_phone_number_stores_one_form_and_shows_the_national_one(value, stored, shown):
+    assert rules.phone_number(value) == stored
+    assert rules.phone_number(stored) == stored  # storing again changes nothing
+    assert rules.phone_display(stored) == shown
+    assert rules.phone_href(stored) == f"tel:{stored}"
 
 
-def test_phone_href_keeps_digits_and_plus():
-    assert rules.phone_href("0808 802 0300") == "tel:08088020300"
-    assert rules.phone_href("+44 20 3866 4107") == "tel:+442038664107"
+@pytest.mark.parametrize(
+    "value",
+    [
+        "12345",  # issue 14, point 10: was published as tel:12345
+        "1",
+        "",
+        "222",  # a carrier's code, not a service
+        "+44 116 123",  # short numbers are not dialled with +44
+        "+999",
+        "0808 802",
+        "+44 (0) 113",
+        "+33 1 23 45 67 89",  # not a UK number
+        "01534 123456",  # Jersey, not the UK
+        "07700 900123",  # Ofcom's drama mobile range
+        "call us",
+        "111, option 2",
+        "0800 FLOWERS",
+        "０８０８ ８０２ ０３００",  # full-width digits
+        "0" * 41,
+    ],
+)
+def test_phone_number_refuses_what_is_not_a_uk_number(value):
+    with pytest.raises(rules.PhoneNumberError, match="Enter a UK phone number, like 0808 2000 247"):
+        rules.phone_number(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["0906 123 4567", "0845 123 4567", "0870 123 4567", "070 1234 5678", "055 1234 5678"],
+)
+def test_phone_number_refuses_numbers_that_cost_callers_more(value):
+    with pytest.raises(rules.PhoneNumberError, match="cost callers more"):
+        rules.phone_number(value)
+
+
+def test_a_number_stored_before_checks_is_shown_as_it_is_without_a_link():
+    assert rules.phone_display("12345") == "12345"
+    assert rules.phone_href("12345") == ""
+    assert rules.phone_display("") == ""
     assert rules.phone_href("") == ""
 
 

@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from referrals.services import FORMATS, directory_import_text
+from referrals.services import FORMATS, MAX_IMPORT_BYTES, directory_import_bytes
 
 
 class Command(BaseCommand):
@@ -24,12 +24,12 @@ class Command(BaseCommand):
     def handle(self, *args, path: Path, format: str | None, **options):
         fmt = format or ("csv" if path.suffix.lower() == ".csv" else "json")
         try:
-            # newline="" keeps line breaks inside CSV cells as they are.
-            with path.open(encoding="utf-8-sig", newline="") as file:
-                text = file.read()
-        except (OSError, UnicodeDecodeError) as exc:
+            with path.open("rb") as file:
+                # One byte past the limit is enough to know the file is too large.
+                data = file.read(MAX_IMPORT_BYTES + 1)
+        except OSError as exc:
             raise CommandError(f"Could not read {path}: {exc}") from exc
-        result = directory_import_text(text=text, fmt=fmt, source=f"import_oruk {path.name}")
+        result = directory_import_bytes(data=data, fmt=fmt, source=f"import_oruk {path.name}")
         if not result.ok:
             for error in result.errors:
                 self.stderr.write(error)
