@@ -14,10 +14,10 @@ NHSUK := node_modules/nhsuk-frontend/dist/nhsuk
 
 install: $(VENV)/.installed node_modules/.installed assets
 
-$(VENV)/.installed: requirements.lock
+$(VENV)/.installed: requirements.lock requirements-dev.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet -r requirements-dev.lock
 	touch $@
 
 node_modules/.installed: package.json package-lock.json
