@@ -7,7 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from screening import rules
-from screening.models import Outcome, Screening
+from screening.models import OUTCOME_ACTION_FIELDS, Outcome, Screening
 
 
 @transaction.atomic
@@ -50,6 +50,23 @@ def outcome_for(screening: Screening) -> Outcome:
         return screening.outcome
     except Outcome.DoesNotExist:
         return Outcome(screening=screening)
+
+
+OUTCOME_SAVED_FIELDS = (*OUTCOME_ACTION_FIELDS, "referred_service_name", "referred_service_type")
+
+
+def outcome_save(*, screening: Screening, outcome: Outcome) -> Outcome:
+    """Keep what was done for this screening in its one outcome row; the last save wins.
+
+    Two saves at once (a double click, or two tabs) both find no row and both insert; the
+    database's unique screening lets one win, and update_or_create turns the other's unique
+    violation into an update of the winner's row, so neither request fails.
+    """
+    saved, _ = Outcome.objects.update_or_create(
+        screening=screening,
+        defaults={field: getattr(outcome, field) for field in OUTCOME_SAVED_FIELDS},
+    )
+    return saved
 
 
 def screenings_purge(*, retention_days: int, now: datetime.datetime | None = None) -> int:

@@ -7,11 +7,11 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
-from weasyprint import HTML
 
 from accounts.access import clinician_required
 from core.audit import audit_record
 from core.models import AuditAction
+from core.pdf import render_pdf
 from screening import services
 from screening.checklist import checklist
 from screening.forms import OutcomeForm, ScreeningForm
@@ -87,7 +87,7 @@ def outcome(request, pk):
     services_list = support_services(screening)
     form = _outcome_form(screening, services_list, request.POST)
     if form.is_valid():
-        form.save()
+        services.outcome_save(screening=screening, outcome=form.save(commit=False))
         messages.success(request, "What was done has been saved.")
         return redirect(screening)
     return render(
@@ -108,6 +108,6 @@ def support_sheet(request, pk):
             "sheet": checklist()["support_sheet"],
         },
     )
-    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="useful-contacts.pdf"'
     return response

@@ -249,6 +249,24 @@ class TestResult:
         assert outcome.helpline_given and outcome.police_contacted
         assert not outcome.follow_up_booked
 
+    def test_a_simultaneous_second_save_updates_the_first_not_a_500(
+        self, clinician_client, screening, monkeypatch
+    ):
+        """Issue 14, point 3: the losing request read "no outcome yet" before the winner's row
+        existed, then inserts after it: it must update that row, not hit the unique index."""
+        from screening import services
+
+        url = reverse("screening:outcome", args=[screening.pk])
+        assert clinician_client.post(url, {"helpline_given": "on"}).status_code == 302
+        monkeypatch.setattr(services, "outcome_for", lambda s: Outcome(screening=s))
+
+        second = clinician_client.post(url, {"helpline_given": "on", "police_contacted": "on"})
+
+        assert second.status_code == 302
+        assert second["Location"] == screening.get_absolute_url()
+        outcome = Outcome.objects.get()
+        assert outcome.helpline_given and outcome.police_contacted
+
     def test_bad_service_choice_is_a_form_error(self, clinician_client, screening):
         url = reverse("screening:outcome", args=[screening.pk])
         response = clinician_client.post(
