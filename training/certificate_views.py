@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from accounts.access import clinician_required
+from core.identifiers import patient_identifiers
 from training.models import Certificate, ReflectiveNote
 from training.pdf import certificate_pdf
 
@@ -33,8 +34,12 @@ def pdf(request, pk):
     notes = []
     if request.GET.get("notes") == "1":
         titles = {m["slug"]: m["title"] for m in certificate.modules}
+        # A note saved before notes were checked is left out if it holds an identifier.
         notes = [
-            {"title": titles.get(n.module.slug, n.module.title), "text": n.text}
+            {
+                "title": titles.get(n.module.slug, n.module.title),
+                "text": "" if patient_identifiers(n.text) else n.text,
+            }
             for n in ReflectiveNote.objects.filter(user=request.user).select_related("module")
         ]
     verify_url = request.build_absolute_uri(reverse("certificates:verify", args=[certificate.pk]))

@@ -3,6 +3,7 @@
 from crispy_forms.helper import FormHelper
 from django import forms
 
+from core.identifiers import validate_no_patient_identifiers
 from core.layout import Field, Fieldset, Layout, Submit
 from training.models import QuestionKind
 from training.survey import SCALE, STATEMENTS
@@ -88,10 +89,12 @@ class SurveyForm(forms.Form):
 class ReflectiveNoteForm(forms.Form):
     text = forms.CharField(
         label="Your reflective note (optional)",
-        help_text="Private to you. Do not include anything that could identify a patient. "
-        "You can include it in your certificate PDF for appraisal.",
+        help_text="About your own learning, never about a patient: no names, NHS numbers, "
+        "dates of birth, addresses, postcodes or phone numbers. Private to you; you can "
+        "include it in your certificate PDF for appraisal.",
         required=False,
         max_length=3000,
+        validators=[validate_no_patient_identifiers],
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 

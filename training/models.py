@@ -7,6 +7,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 
+from core.identifiers import validate_no_patient_identifiers
+
 
 class Module(models.Model):
     """One module of the course, loaded from `training/content/` by `load_training`."""
@@ -216,7 +218,7 @@ class ReflectiveNote(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
     module = models.ForeignKey(Module, on_delete=models.CASCADE)
-    text = models.TextField(max_length=3000)
+    text = models.TextField(max_length=3000, validators=[validate_no_patient_identifiers])
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
