@@ -6,16 +6,21 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import password_validation
+from django.contrib.auth.hashers import make_password
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from accounts import two_factor
 from accounts.models import (
     Practice,
     ProfessionalRole,
     User,
+    is_plain_address,
+    normalise_email,
     normalise_registration_number,
     validate_registration_number,
 )
+from accounts.services import user_needing_verification, verification_resend
 from core.layout import Submit
 
 INVALID_EMAIL = "Enter an email address in the correct format, like name@nhs.net"
@@ -28,6 +33,37 @@ def email_domain_accepted(email: str) -> bool:
         domain == accepted or domain.endswith("." + accepted)
         for accepted in settings.ACCEPTED_EMAIL_DOMAINS
     )
+
+
+def clean_address(value: str) -> str:
+    """Return an address in the one form accounts use, or refuse one no account can have."""
+    email = normalise_email(value)
+    if not is_plain_address(email):
+        raise ValidationError(INVALID_EMAIL, code="invalid")
+    return email
+
+
+class EmailAddressField(forms.EmailField):
+    """An email address, normalised the way accounts are stored, found and locked."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 254)
+        kwargs.setdefault(
+            "widget",
+            forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        )
+        kwargs.setdefault(
+            "error_messages",
+            {"required": "Enter your email address", "invalid": INVALID_EMAIL},
+        )
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        # Fold first, so the format is checked on the address accounts are found by.
+        return normalise_email(super().to_python(value))
+
+    def clean(self, value):
+        return clean_address(super().clean(value))
 
 
 class PracticeCodeField(forms.CharField):
@@ -95,11 +131,9 @@ class SignUpForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
         error_messages={"required": "Enter your full name"},
     )
-    email = forms.EmailField(
+    email = EmailAddressField(
         label="Work email address",
-        max_length=254,
         help_text="Use your nhs.net or nhs.uk address. We will send you a link to confirm it.",
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
         error_messages={"required": "Enter your work email address", "invalid": INVALID_EMAIL},
     )
     professional_role = forms.ChoiceField(
@@ -140,16 +174,13 @@ class SignUpForm(forms.Form):
         )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
+        # Whether an account already has this address is not said here: the sign-up service
+        # emails the address's owner instead, so the page reads the same either way.
+        email = clean_address(self.cleaned_data["email"])
         if not email_domain_accepted(email):
             domains = " or ".join(settings.ACCEPTED_EMAIL_DOMAINS)
             raise ValidationError(
                 f"Enter an email address ending in {domains}", code="domain_not_accepted"
-            )
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(
-                "An account already uses this email address. Sign in, or reset your password",
-                code="email_taken",
             )
         return email
 
@@ -168,13 +199,11 @@ class SignUpForm(forms.Form):
 
 
 class SignInForm(auth_forms.AuthenticationForm):
-    username = forms.EmailField(
+    username = EmailAddressField(
         label="Email address",
-        max_length=254,
         widget=forms.EmailInput(
             attrs={"autocomplete": "email", "autofocus": True, "spellcheck": "false"}
         ),
-        error_messages={"required": "Enter your email address", "invalid": INVALID_EMAIL},
     )
     password = forms.CharField(
         label="Password",
@@ -185,13 +214,35 @@ class SignInForm(auth_forms.AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "Confirm your email address using the link we sent you before you sign in",
+        "unverified": (
+            "You have not confirmed your email address yet. Select the link in the email we "
+            "sent you, or send yourself a new link below"
+        ),
     }
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
+        self.unverified = False
         self.helper = FormHelper()
         self.helper.show_error_summary = False  # the page shows it above its heading
         self.helper.layout = Layout("username", "password", Submit("Sign in"))
+
+    def get_invalid_login_error(self):
+        """Say so when the password is right but the address is not confirmed yet.
+
+        Only the right password reveals it, so this tells nobody else whether an account
+        exists; the failed attempt has already been counted towards the lock, and a locked
+        sign-in is never checked.
+        """
+        if not getattr(self.request, "axes_locked_out", False):
+            user = user_needing_verification(email=self.cleaned_data["username"])
+            password = self.cleaned_data["password"]
+            if user is None:
+                make_password(password)  # the same work either way, so timing tells nothing
+            elif user.check_password(password):
+                self.unverified = True
+                return ValidationError(self.error_messages["unverified"], code="unverified")
+        return super().get_invalid_login_error()
 
 
 class ProfileForm(forms.ModelForm):
@@ -227,18 +278,37 @@ class ProfileForm(forms.ModelForm):
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    email = forms.EmailField(
-        label="Email address",
-        max_length=254,
-        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
-        error_messages={"required": "Enter your email address", "invalid": INVALID_EMAIL},
-    )
+    email = EmailAddressField(label="Email address")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.show_error_summary = False  # the page shows it above its heading
         self.helper.layout = Layout("email", Submit("Send reset link"))
+
+    def get_users(self, email):
+        """Return the active accounts at this address, found the way sign-in finds them."""
+        users = User._default_manager.filter(email=normalise_email(email), is_active=True)
+        return (user for user in users if user.has_usable_password())
+
+    def save(self, *args, request=None, **kwargs):
+        """Email a reset link to an active account, or a new verification link to one whose
+        address is not confirmed yet (resetting its password would not let it sign in)."""
+        super().save(*args, request=request, **kwargs)
+        verification_resend(email=self.cleaned_data["email"], request=request)
+
+
+class VerificationResendForm(forms.Form):
+    """An address whose account is waiting to be confirmed, to send a new link to."""
+
+    email = EmailAddressField(label="Email address")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.form_action = reverse("accounts:verification_resend")
+        self.helper.layout = Layout("email", Submit("Send a new link"))
 
 
 def _set_password_messages(form) -> None:

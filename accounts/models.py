@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import unicodedata
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -112,13 +113,31 @@ def validate_registration_number(value: str) -> None:
         )
 
 
+def normalise_email(value) -> str:
+    """Return the one form of an email address used to store, find and lock an account.
+
+    Compatibility-normalised (NFKC) and case-folded, so every way of writing the same letters
+    (long s, Kelvin sign, full-width letters, any case) gives one address. Accounts are found
+    by exact match on this form and sign-in lockout is keyed on it, so no spelling can reach
+    an account by a different lockout bucket. Addresses are stored only in this form, and only
+    ASCII addresses can be created (see is_plain_address).
+    """
+    folded = unicodedata.normalize("NFKC", str(value or "")).casefold()
+    return unicodedata.normalize("NFKC", folded).strip()
+
+
+def is_plain_address(value: str) -> bool:
+    """Return whether a normalised address uses only ASCII characters, as NHS addresses do."""
+    return value.isascii()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def _create_user(self, email, password, **extra_fields):
         if not email:
             raise ValueError("An email address is required")
-        user = self.model(email=self.normalize_email(email).lower(), **extra_fields)
+        user = self.model(email=normalise_email(email), **extra_fields)
         user.set_password(password)
         user.full_clean(exclude=["password"])
         user.save(using=self._db)
@@ -136,7 +155,7 @@ class UserManager(BaseUserManager):
         return self._create_user(email, password, **extra_fields)
 
     def get_by_natural_key(self, username):
-        return self.get(email__iexact=username)
+        return self.get(email=normalise_email(username))
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -194,7 +213,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def clean(self):
         super().clean()
-        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        self.email = normalise_email(self.email)
         self.registration_number = normalise_registration_number(self.registration_number)
         if self.role == Role.ICB_ADMIN and not self.icb_id:
             raise ValidationError({"icb": "Choose the ICB this admin manages"})

@@ -4,19 +4,23 @@ import csv
 import io
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
-from accounts.models import ICB, Practice, User
+from accounts.models import ICB, Practice, User, normalise_email
 from core.postcodes import is_postcode, normalise_postcode
+from core.ratelimit import rate_limit_hit
 
 PRACTICE_CSV_COLUMNS = ("ods_code", "name", "postcode", "icb_ods_code")
 PRACTICE_ODS_CODE = re.compile(r"^[A-Z]\d{5}$")
@@ -34,6 +38,11 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
 email_verification_token = EmailVerificationTokenGenerator()
 
 
+# A second sign-up for an unverified address within this time is a double click or a second
+# tab: it gets the page, not another email.
+SIGN_UP_REPEAT_QUIET = timedelta(minutes=2)
+
+
 def user_sign_up(
     *,
     email: str,
@@ -43,19 +52,87 @@ def user_sign_up(
     registration_number: str,
     practice: Practice,
     request,
-) -> User:
-    """Create an inactive clinician and email them a link to verify their address."""
-    user = User.objects.create_user(
-        email=email,
-        password=password,
-        full_name=full_name,
-        professional_role=professional_role,
-        registration_number=registration_number,
-        practice=practice,
-        is_active=False,
-    )
+) -> None:
+    """Create an inactive clinician and email them a link to verify their address.
+
+    The caller answers every sign-up the same way, so nobody learns from the page whether an
+    account exists. What differs goes only to the address's owner: a new account gets its
+    verification link; an unverified one a fresh link; a verified one a note that someone tried
+    to sign up with it. Two submits at once (a double click) make one account: the second finds
+    the first's row, in a savepoint so the request's transaction goes on.
+    """
+    email = normalise_email(email)
+    existing = User.objects.filter(email=email).first()
+    if existing is None:
+        try:
+            with transaction.atomic():
+                user = User.objects.create_user(
+                    email=email,
+                    password=password,
+                    full_name=full_name,
+                    professional_role=professional_role,
+                    registration_number=registration_number,
+                    practice=practice,
+                    is_active=False,
+                )
+        except (IntegrityError, ValidationError):
+            # Another request made the account since we looked: its unique check or the
+            # database's unique index says so. Answer as that request did.
+            existing = User.objects.filter(email=email).first()
+            if existing is None:
+                raise
+        else:
+            transaction.on_commit(lambda: send_verification_email(user=user, request=request))
+            return
+    # Hash the password anyway, so an existing address takes as long as a new one.
+    make_password(password)
+    if existing.is_active or existing.email_verified_at is not None:
+        transaction.on_commit(lambda: send_sign_up_attempt_email(user=existing, request=request))
+    elif existing.date_joined < timezone.now() - SIGN_UP_REPEAT_QUIET:
+        transaction.on_commit(lambda: send_verification_email(user=existing, request=request))
+
+
+def user_needing_verification(*, email: str) -> User | None:
+    """Return the account at this address if it is waiting for its address to be confirmed."""
+    return User.objects.filter(
+        email=normalise_email(email), is_active=False, email_verified_at__isnull=True
+    ).first()
+
+
+def verification_resend(*, email: str, request) -> bool:
+    """Email a new verification link if the address has an account waiting for one.
+
+    Return whether an email was sent; callers answer the same way either way. At most
+    VERIFICATION_RESEND_LIMIT links an hour go to one address, so nobody can flood an inbox.
+    """
+    user = user_needing_verification(email=email)
+    if user is None:
+        return False
+    if not rate_limit_hit(
+        "verification-resend",
+        user.email,
+        limit=settings.VERIFICATION_RESEND_LIMIT,
+        window=timedelta(hours=1),
+    ):
+        return False
     transaction.on_commit(lambda: send_verification_email(user=user, request=request))
-    return user
+    return True
+
+
+def send_sign_up_attempt_email(*, user: User, request) -> None:
+    """Tell an account's owner that someone tried to sign up with their address."""
+    context = {
+        "user": user,
+        "sign_in_url": request.build_absolute_uri(reverse("accounts:login")),
+        "reset_url": request.build_absolute_uri(reverse("accounts:password_reset")),
+        "service_name": settings.SERVICE_NAME,
+    }
+    send_mail(
+        subject=f"Someone tried to create a {settings.SERVICE_NAME} account with your address",
+        message=render_to_string("accounts/email/sign_up_attempt.txt", context),
+        from_email=None,
+        recipient_list=[user.email],
+    )
 
 
 def send_verification_email(*, user: User, request) -> None:

@@ -22,8 +22,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import forms, two_factor
+from accounts import forms, services, two_factor
 from accounts.services import email_verification_token, user_sign_up, user_verify_email
+from accounts.throttling import sign_in_address_blocked
 
 
 @login_not_required
@@ -35,7 +36,7 @@ def signup(request):
     form = forms.SignUpForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user = user_sign_up(
+        user_sign_up(
             email=data["email"],
             password=data["password1"],
             full_name=data["full_name"],
@@ -44,7 +45,9 @@ def signup(request):
             practice=data["practice"],
             request=request,
         )
-        request.session["signup_email"] = user.email
+        # Every sign-up gets this page, whether or not the address has an account already:
+        # only the email sent to the address differs.
+        request.session["signup_email"] = data["email"]
         return redirect("accounts:signup_done")
     return render(request, "accounts/signup.html", {"form": form})
 
@@ -66,18 +69,73 @@ def verify_email(request, uidb64, token):
     except (TypeError, ValueError, OverflowError, User.DoesNotExist):
         user = None
     if user is None or not email_verification_token.check_token(user, token):
-        return render(request, "accounts/verify_email_failed.html", status=400)
+        return render(
+            request,
+            "accounts/verify_email_failed.html",
+            {"form": forms.VerificationResendForm()},
+            status=400,
+        )
     user_verify_email(user=user)
     messages.success(request, "Your email address is confirmed. You can now sign in.")
     return redirect("accounts:login")
 
 
+@login_not_required
+def verification_resend(request):
+    """Send a new verification link to an address whose account is waiting for one.
+
+    Every address gets the same answer, so the page tells nobody whether an account exists.
+    """
+    form = forms.VerificationResendForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.verification_resend(email=form.cleaned_data["email"], request=request)
+        request.session["signup_email"] = form.cleaned_data["email"]
+        return redirect("accounts:verification_sent")
+    return render(request, "accounts/verification_resend.html", {"form": form})
+
+
+@login_not_required
+def verification_sent(request):
+    """Tell the user a new link is on its way if their address needed one."""
+    return render(
+        request,
+        "accounts/verification_sent.html",
+        {"email": request.session.get("signup_email")},
+    )
+
+
 class SignInView(auth_views.LoginView):
-    """Check the password; a user with a second factor then goes on to enter a code."""
+    """Check the password; a user with a second factor then goes on to enter a code.
+
+    An address that has failed too often across accounts (password spraying) may not try
+    again until the cool-off period ends, whichever account it tries next.
+    """
 
     form_class = forms.SignInForm
     template_name = "accounts/login.html"
     redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        if sign_in_address_blocked(request):
+            return render(
+                request,
+                "accounts/locked_out.html",
+                {
+                    "failure_limit": settings.SIGN_IN_ADDRESS_FAILURE_LIMIT,
+                    "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+                    "from_address": True,
+                },
+                status=429,
+            )
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        context = {"form": form}
+        if form.unverified:
+            context["resend_form"] = forms.VerificationResendForm(
+                initial={"email": form.cleaned_data["username"]}
+            )
+        return self.render_to_response(self.get_context_data(**context))
 
     def form_valid(self, form):
         user = form.get_user()

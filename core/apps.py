@@ -6,4 +6,4 @@ class CoreConfig(AppConfig):
     verbose_name = "Core"
 
     def ready(self):
-        from core import signals  # noqa: F401 - connects the audit receivers
+        from core import checks, signals  # noqa: F401 - registers checks, connects receivers

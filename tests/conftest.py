@@ -6,10 +6,19 @@ Cheshire and Merseyside ICB, and Sue is a site admin.
 """
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from accounts.reference import load_icbs
 from tests import factories
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Start every test with no rate-limit counts left over from an earlier one."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "core.middleware.PublicApiRateLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -117,6 +118,19 @@ ACCEPTED_EMAIL_DOMAINS = env.list("ACCEPTED_EMAIL_DOMAINS", default=["nhs.net", 
 # Login throttling: lock the (username, IP) pair, so nobody can lock a clinician out from elsewhere.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
+# Password spraying: failed sign-ins from one address across all accounts, per cool-off period
+# (AXES_COOLOFF_TIME), before that address may not try again until the period ends. High enough
+# for a practice whose whole team shares one address.
+SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=30)
+# New verification links one address may be sent in an hour.
+VERIFICATION_RESEND_LIMIT = env.int("VERIFICATION_RESEND_LIMIT", default=5)
+# Requests a minute one address may make to the public Open Referral UK API.
+API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
+API_RATE_LIMIT_PREFIX = "/api/"
+# Rate limits count in this cache. Production needs one shared by every worker and server
+# (redis://...); the local-memory default counts per process, which is enough for one
+# development server and for tests.
+CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Load balancers in front of the app that append to X-Forwarded-For (docs/deployment.md); the
 # client address for throttling and the audit log is read accordingly (core/audit.py).

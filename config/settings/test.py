@@ -9,6 +9,9 @@ os.environ["EMAIL_URL"] = "memorymail://"
 
 from .base import *  # noqa: E402
 
+# Fuzz tests send hundreds of requests from one address; the rate-limit tests set their own.
+API_RATE_LIMIT = 100_000
+SIGN_IN_ADDRESS_FAILURE_LIMIT = 100_000
 # Tests create many users; Argon2's deliberate slowness buys nothing here.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # The suite checks the static manifest exists only where it matters (browser tests collect it).

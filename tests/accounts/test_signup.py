@@ -1,3 +1,4 @@
+import datetime
 import re
 
 import pytest
@@ -108,9 +109,58 @@ class TestSignUp:
         assert error_summary_links(response) == ["id_practice"]
         assert "could not find a GP practice" in response.content.decode()
 
-    def test_existing_email_is_refused_case_insensitively(self, post, clinician):
-        response = post(email="ALICE@nhs.net")
-        assert error_summary_links(response) == ["id_email"]
+    def test_an_existing_address_gets_the_same_page_and_its_owner_an_email(self, post, clinician):
+        """Issue 14, point 5: sign-up no longer says that an account exists."""
+        new = post(email="dana.doctor@nhs.net")
+        mail.outbox.clear()
+        existing = post(email="ALICE@nhs.net", full_name="Mallory Attacker")
+
+        assert existing.status_code == new.status_code == 302
+        assert existing["Location"] == new["Location"] == reverse("accounts:signup_done")
+        assert User.objects.filter(email="alice@nhs.net").count() == 1
+        clinician.refresh_from_db()
+        assert clinician.full_name == "Alice Clinician"  # nothing about the account changed
+        assert len(mail.outbox) == 1
+        note = mail.outbox[0]
+        assert note.to == ["alice@nhs.net"]
+        assert "tried to create" in note.subject
+        assert "/accounts/password_reset/" in note.body
+        assert "/accounts/verify/" not in note.body
+
+    def test_the_check_your_email_page_reads_the_same_either_way(self, client, post, clinician):
+        post(email="dana.doctor@nhs.net")
+        page_new = client.get(reverse("accounts:signup_done")).content.decode()
+        post(email="alice@nhs.net")
+        page_existing = client.get(reverse("accounts:signup_done")).content.decode()
+
+        def strip_address(html):
+            return html.replace("dana.doctor@nhs.net", "X").replace("alice@nhs.net", "X")
+
+        def strip_token(html):
+            return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+        assert strip_token(strip_address(page_new)) == strip_token(strip_address(page_existing))
+
+    def test_signing_up_again_before_verifying_sends_a_new_link(
+        self, post, client, practice, settings
+    ):
+        post()
+        user = User.objects.get(email="dana.doctor@nhs.net")
+        User.objects.filter(pk=user.pk).update(
+            date_joined=user.date_joined - datetime.timedelta(hours=3)
+        )
+        mail.outbox.clear()
+
+        assert post(full_name="Dana D").status_code == 302
+
+        assert User.objects.filter(email="dana.doctor@nhs.net").count() == 1
+        assert len(mail.outbox) == 1
+        assert "/accounts/verify/" in mail.outbox[0].body
+
+    def test_a_double_click_sends_one_link(self, post):
+        post()
+        post()
+        assert len(mail.outbox) == 1
 
     def test_values_are_kept_when_the_form_is_redisplayed(self, post):
         response = post(password2="nope-not-the-same")

@@ -144,6 +144,8 @@ def test_deployment_checklist_is_clean_with_production_settings():
         "DJANGO_SETTINGS_MODULE": "config.settings.production",
         "DJANGO_SECRET_KEY": "test-" + "k3y-with-enough-entropy-for-the-deploy-check" * 2,
         "DJANGO_ALLOWED_HOSTS": "spotting-stalking.example.nhs.uk",
+        # Rate limits need a cache every server shares (core.W001 without one).
+        "CACHE_URL": "redis://127.0.0.1:6379/0",
     }
     result = subprocess.run(  # noqa: S603 - our own manage.py, fixed arguments
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -66,6 +66,8 @@ MATRIX = {
     "accounts:signup": (None, {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
     "accounts:signup_done": (None, everyone(200)),
     "accounts:verify_email": ("bad_token", everyone(400)),
+    "accounts:verification_resend": (None, everyone(200)),
+    "accounts:verification_sent": (None, everyone(200)),
     "accounts:profile": (None, signed_in(200)),
     "accounts:password_change": (None, signed_in(200)),
     "accounts:password_reset": (None, everyone(200)),
