@@ -5,15 +5,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training', '0001_initial'),
+        ("training", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='reflectivenote',
-            name='text',
-            field=models.TextField(max_length=3000, validators=[core.identifiers.validate_no_patient_identifiers]),
+            model_name="reflectivenote",
+            name="text",
+            field=models.TextField(
+                max_length=3000, validators=[core.identifiers.validate_no_patient_identifiers]
+            ),
         ),
     ]
