@@ -87,9 +87,26 @@ def user_sign_up(
     # Hash the password anyway, so an existing address takes as long as a new one.
     make_password(password)
     if existing.is_active or existing.email_verified_at is not None:
-        transaction.on_commit(lambda: send_sign_up_attempt_email(user=existing, request=request))
-    elif existing.date_joined < timezone.now() - SIGN_UP_REPEAT_QUIET:
+        if _may_email(existing):
+            transaction.on_commit(
+                lambda: send_sign_up_attempt_email(user=existing, request=request)
+            )
+    elif existing.date_joined < timezone.now() - SIGN_UP_REPEAT_QUIET and _may_email(existing):
         transaction.on_commit(lambda: send_verification_email(user=existing, request=request))
+
+
+def _may_email(user: User) -> bool:
+    """Count an account email asked for from outside; return whether it is within the limit.
+
+    Sign-ups and resend requests for one address together send at most
+    VERIFICATION_RESEND_LIMIT emails an hour, so nobody can flood an inbox through them.
+    """
+    return rate_limit_hit(
+        "account-emails",
+        user.email,
+        limit=settings.VERIFICATION_RESEND_LIMIT,
+        window=timedelta(hours=1),
+    )
 
 
 def user_needing_verification(*, email: str) -> User | None:
@@ -102,18 +119,11 @@ def user_needing_verification(*, email: str) -> User | None:
 def verification_resend(*, email: str, request) -> bool:
     """Email a new verification link if the address has an account waiting for one.
 
-    Return whether an email was sent; callers answer the same way either way. At most
-    VERIFICATION_RESEND_LIMIT links an hour go to one address, so nobody can flood an inbox.
+    Return whether an email was sent; callers answer the same way either way. The emails count
+    towards one limit per address (_may_email).
     """
     user = user_needing_verification(email=email)
-    if user is None:
-        return False
-    if not rate_limit_hit(
-        "verification-resend",
-        user.email,
-        limit=settings.VERIFICATION_RESEND_LIMIT,
-        window=timedelta(hours=1),
-    ):
+    if user is None or not _may_email(user):
         return False
     transaction.on_commit(lambda: send_verification_email(user=user, request=request))
     return True

@@ -176,3 +176,11 @@ class TestSignUp:
 
     def test_signed_in_user_is_sent_home(self, clinician_client):
         assert clinician_client.get(URL)["Location"] == reverse("core:start")
+
+
+@pytest.mark.django_db
+def test_sign_ups_cannot_flood_an_existing_owner_with_email(post, clinician, settings):
+    settings.VERIFICATION_RESEND_LIMIT = 2
+    for _ in range(5):
+        post(email="alice@nhs.net")
+    assert len(mail.outbox) == 2
