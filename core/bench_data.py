@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from itertools import accumulate, islice, permutations
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import models
 
@@ -56,6 +57,7 @@ from training.models import (
     SurveyAnswer,
     SurveyPhase,
     SurveyResponse,
+    refresh_by_for,
 )
 from training.survey import STATEMENTS
 
@@ -862,6 +864,9 @@ def certificate_row(rng: random.Random, course: CourseData, when: float, person:
         ),
         sum(m.cpd_minutes for m in modules),
         at(when),
+        refresh_by_for(
+            datetime.datetime.fromtimestamp(when, LONDON).date(), settings.TRAINING_REFRESH_YEARS
+        ).isoformat(),
     )
 
 
@@ -875,6 +880,7 @@ CERTIFICATE_FIELDS = (
     "modules",
     "cpd_minutes",
     "issued_at",
+    "refresh_by",
 )
 
 SCREENING_FIELDS = (

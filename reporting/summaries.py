@@ -36,6 +36,7 @@ from training.models import (
     SurveyPhase,
     SurveyResponse,
 )
+from training.rules import PATHWAYS, PRACTICE_TEAM, PRACTICE_TEAM_ROLES, pathway_field, pathway_for
 from training.survey import AGREE_VALUES
 
 BATCH = 5000
@@ -178,10 +179,11 @@ def learner_started(*, user, when) -> None:
 
 def learner_completion_check(*, user) -> None:
     """Set when the learner finished the course, once every active module is complete."""
-    total = Module.objects.filter(is_active=True).count()
-    mine = ModuleCompletion.objects.filter(user=user, module__is_active=True).aggregate(
-        done=Count("module_id", distinct=True), last=Max("completed_at")
-    )
+    field = pathway_field(pathway_for(user.professional_role))
+    total = Module.objects.filter(is_active=True, **{field: True}).count()
+    mine = ModuleCompletion.objects.filter(
+        user=user, module__is_active=True, **{f"module__{field}": True}
+    ).aggregate(done=Count("module_id", distinct=True), last=Max("completed_at"))
     finished = mine["last"] if total and mine["done"] >= total else None
     learner_started(user=user, when=mine["last"] or timezone.now())
     LearnerProgress.objects.filter(user=user).update(completed_at=finished)
@@ -259,20 +261,29 @@ def learner_progress_rebuild() -> int:
             uid, first = row["user_id"], row["first"]
             if uid not in started or first < started[uid]:
                 started[uid] = first
-    active = Module.objects.filter(is_active=True).count()
-    finished = (
-        {
-            row["user_id"]: row["last"]
-            for row in ModuleCompletion.objects.filter(module__is_active=True)
-            .values("user_id")
-            .annotate(done=Count("module_id", distinct=True), last=Max("completed_at"))
-            .filter(done__gte=active)
-            .order_by()
-            .iterator(chunk_size=BATCH)
-        }
-        if active
-        else {}
-    )
+    # Each route (clinical, practice team) is finished when all of its modules are done.
+    finished = {}
+    for pathway in PATHWAYS:
+        field = pathway_field(pathway)
+        active = Module.objects.filter(is_active=True, **{field: True}).count()
+        on_route = Q(user__professional_role__in=PRACTICE_TEAM_ROLES)
+        if pathway != PRACTICE_TEAM:
+            on_route = ~on_route
+        if not active:
+            continue
+        finished.update(
+            {
+                row["user_id"]: row["last"]
+                for row in ModuleCompletion.objects.filter(
+                    on_route, module__is_active=True, **{f"module__{field}": True}
+                )
+                .values("user_id")
+                .annotate(done=Count("module_id", distinct=True), last=Max("completed_at"))
+                .filter(done__gte=active)
+                .order_by()
+                .iterator(chunk_size=BATCH)
+            }
+        )
     for uid, last in finished.items():
         started.setdefault(uid, last)
     return _bulk_insert(

@@ -6,6 +6,14 @@ from pathlib import Path
 
 import yaml
 
+from training.rules import (
+    CLINICAL,
+    PATHWAYS,
+    module_minutes,
+    stated_time_is_honest,
+    words_to_read,
+)
+
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
 KINDS = {"single", "multiple", "true_false"}
 MIN_QUESTIONS = 12
@@ -50,6 +58,7 @@ class ModuleSpec:
     questions_per_attempt: int
     pages: tuple[PageSpec, ...]
     questions: tuple[QuestionSpec, ...]
+    audiences: tuple[str, ...] = (CLINICAL,)
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,9 @@ def _page(path: Path, number: int) -> PageSpec:
     first, _, body = text.partition("\n")
     if not first.startswith("# "):
         raise ContentError(f"{path}: the first line must be the title as '# Title'")
+    sources = re.split(r"^## Sources\s*$", body, maxsplit=1, flags=re.MULTILINE)
+    if len(sources) < 2 or not re.search(r"^\s*[-*] \S", sources[1], flags=re.MULTILINE):
+        raise ContentError(f"{path}: needs a '## Sources' section listing at least one source")
     return PageSpec(number=number, title=first[2:].strip(), body=body.strip())
 
 
@@ -135,12 +147,27 @@ def _module(folder: Path, order: int) -> ModuleSpec:
     pass_mark = int(meta.get("pass_mark", 80))
     if not 1 <= pass_mark <= 100:
         raise ContentError(f"{folder}/module.yaml: pass_mark must be a percentage")
+    # The time shown to learners and claimed as CPD is computed, never typed in; a stated
+    # time is only a check on the computation.
+    words = sum(words_to_read(page.body) for page in pages)
+    minutes = module_minutes(words=words, questions_per_attempt=per_attempt)
+    stated = meta.get("cpd_minutes")
+    if stated is not None and not stated_time_is_honest(stated=int(stated), computed=minutes):
+        raise ContentError(
+            f"{folder}/module.yaml: cpd_minutes {stated} is more than 25% away from the "
+            f"{minutes} minutes computed from the content ({words} words to read at 200 a "
+            f"minute, plus a minute for each of {per_attempt} quiz questions)"
+        )
+    audiences = tuple(meta.get("audiences") or (CLINICAL,))
+    if not audiences or any(a not in PATHWAYS for a in audiences):
+        raise ContentError(f"{folder}/module.yaml: audiences must be some of {list(PATHWAYS)}")
     return ModuleSpec(
         slug=slug,
+        audiences=audiences,
         title=str(meta["title"]),
         summary=str(meta.get("summary", "")),
         order=order,
-        cpd_minutes=int(meta["cpd_minutes"]),
+        cpd_minutes=minutes,
         pass_mark=pass_mark,
         questions_per_attempt=per_attempt,
         pages=pages,

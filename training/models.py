@@ -1,11 +1,13 @@
 """Training modules, quiz attempts, confidence surveys and certificates."""
 
+import datetime
 import uuid
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from core.identifiers import validate_no_patient_identifiers
 
@@ -24,6 +26,10 @@ class Module(models.Model):
     questions_per_attempt = models.PositiveSmallIntegerField(default=8)
     content_version = models.CharField(max_length=20)
     is_active = models.BooleanField(default=True)
+    for_clinicians = models.BooleanField(default=True, help_text="On the clinical route.")
+    for_practice_team = models.BooleanField(
+        default=False, help_text="On the practice team route (reception, administration)."
+    )
 
     class Meta:
         ordering = ["order"]
@@ -283,6 +289,18 @@ class ImmutableError(Exception):
     pass
 
 
+# Learners are told a refresher is due this long before their refresh-by date.
+REFRESH_NOTICE = datetime.timedelta(days=60)
+
+
+def refresh_by_for(issued: datetime.date, years: int) -> datetime.date:
+    """Return the date a certificate issued on `issued` should be refreshed by."""
+    try:
+        return issued.replace(year=issued.year + years)
+    except ValueError:  # 29 February in a year that has none
+        return issued.replace(year=issued.year + years, day=28)
+
+
 class Certificate(models.Model):
     """A record of completing the course, as it was on the day; never changed once written."""
 
@@ -297,6 +315,9 @@ class Certificate(models.Model):
     modules = models.JSONField(help_text="[{title, slug, content_version, completed_on}]")
     cpd_minutes = models.PositiveIntegerField()
     issued_at = models.DateTimeField()
+    refresh_by = models.DateField(
+        help_text="When the learner should take the course again (TRAINING_REFRESH_YEARS)."
+    )
 
     class Meta:
         ordering = ["-issued_at"]
@@ -316,6 +337,15 @@ class Certificate(models.Model):
 
     def get_absolute_url(self):
         return reverse("certificates:verify", kwargs={"pk": self.pk})
+
+    def refresh_due(self, today: datetime.date | None = None) -> bool:
+        """Return whether the refresher is due within REFRESH_NOTICE, or overdue."""
+        today = today or timezone.localdate()
+        return self.refresh_by <= today + REFRESH_NOTICE
+
+    @property
+    def refresh_hint(self) -> str:
+        return f"Refresh by {self.refresh_by:%-d %B %Y}"
 
     @property
     def cpd_hours(self) -> str:

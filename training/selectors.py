@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from training import rules
 from training.models import (
     Attempt,
     Certificate,
@@ -65,7 +66,7 @@ def modules_with_status(user) -> list[ModuleStatus]:
     )[:1]
     attempted = Attempt.objects.filter(user=user, module=OuterRef("pk"))
     modules = (
-        Module.objects.filter(is_active=True)
+        modules_for(user)
         .annotate(
             page_count=Count("pages", distinct=True),
             pages_viewed=Subquery(viewed),
@@ -137,8 +138,16 @@ def training_overview(user) -> TrainingOverview:
     )
 
 
-def module_for_learner(slug: str) -> Module:
-    return get_object_or_404(Module, slug=slug, is_active=True)
+def modules_for(user):
+    """Return the active modules on this user's route (clinical, or practice team)."""
+    field = rules.pathway_field(rules.pathway_for(user.professional_role))
+    return Module.objects.filter(is_active=True, **{field: True})
+
+
+def module_for_learner(slug: str, user=None) -> Module:
+    """Return an active module on the learner's route, or 404."""
+    modules = modules_for(user) if user is not None else Module.objects.filter(is_active=True)
+    return get_object_or_404(modules, slug=slug)
 
 
 def module_pages(module: Module) -> list[Page]:
@@ -216,3 +225,8 @@ def attempt_questions(attempt: Attempt) -> list[PresentedQuestion]:
             )
         )
     return result
+
+
+def next_module(user, module: Module) -> Module | None:
+    """Return the module on the learner's route that follows this one, if any (one query)."""
+    return modules_for(user).filter(order__gt=module.order).order_by("order").first()

@@ -2,6 +2,7 @@
 
 import random
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -31,6 +32,7 @@ from training.models import (
     SurveyAnswer,
     SurveyPhase,
     SurveyResponse,
+    refresh_by_for,
 )
 
 
@@ -56,6 +58,8 @@ def content_load(*, course: CourseSpec) -> dict[str, int]:
                 "questions_per_attempt": spec.questions_per_attempt,
                 "content_version": course.version,
                 "is_active": True,
+                "for_clinicians": rules.CLINICAL in spec.audiences,
+                "for_practice_team": rules.PRACTICE_TEAM in spec.audiences,
             },
         )
         counts["modules"] += 1
@@ -238,6 +242,11 @@ def survey_submit(*, user, phase: str, version: str, answers: dict[str, int]) ->
     return response
 
 
+def pathway_field_for(user) -> str:
+    """Return the Module flag of the route this user's training follows."""
+    return rules.pathway_field(rules.pathway_for(user.professional_role))
+
+
 def certificate_issue_if_complete(*, user, version: str) -> Certificate | None:
     """Issue the learner's certificate when every module is completed and the after-survey is in.
 
@@ -248,7 +257,7 @@ def certificate_issue_if_complete(*, user, version: str) -> Certificate | None:
         return existing
     # Meta.ordering is not applied to aggregate queries: order explicitly.
     modules = (
-        Module.objects.filter(is_active=True)
+        Module.objects.filter(is_active=True, **{pathway_field_for(user): True})
         .annotate(done=Count("completions", filter=Q(completions__user=user)))
         .order_by("order")
     )
@@ -283,6 +292,7 @@ def certificate_issue_if_complete(*, user, version: str) -> Certificate | None:
                 ],
                 cpd_minutes=sum(m.cpd_minutes for m in modules),
                 issued_at=timezone.now(),
+                refresh_by=refresh_by_for(timezone.localdate(), settings.TRAINING_REFRESH_YEARS),
             )
     except IntegrityError:
         return Certificate.objects.get(user=user, content_version=version)

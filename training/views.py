@@ -31,7 +31,7 @@ def module(request, slug):
     if _before_survey_missing(request.user):
         messages.info(request, "Before you start, tell us how confident you feel now.")
         return redirect("training:survey", phase="before")
-    mod = selectors.module_for_learner(slug)
+    mod = selectors.module_for_learner(slug, request.user)
     status = next(s for s in selectors.modules_with_status(request.user) if s.module == mod)
     return render(
         request,
@@ -50,7 +50,7 @@ def page(request, slug, number):
     """Show one page of a module and record that the learner has read it."""
     if _before_survey_missing(request.user):
         return redirect("training:survey", phase="before")
-    mod = selectors.module_for_learner(slug)
+    mod = selectors.module_for_learner(slug, request.user)
     pages = selectors.module_pages(mod)
     if not 1 <= number <= len(pages):
         raise Http404("No such page")
@@ -75,7 +75,7 @@ def quiz(request, slug):
     """Show the learner's open attempt, or start one; score it when submitted."""
     if _before_survey_missing(request.user):
         return redirect("training:survey", phase="before")
-    mod = selectors.module_for_learner(slug)
+    mod = selectors.module_for_learner(slug, request.user)
     unread = selectors.unread_pages(request.user, mod)
     if unread:
         return render(request, "training/quiz_locked.html", {"module": mod, "unread": unread})
@@ -99,7 +99,7 @@ def quiz(request, slug):
 @clinician_required
 def attempt(request, slug, pk):
     """Show a submitted attempt: score, pass or fail, and every answer with its explanation."""
-    mod = selectors.module_for_learner(slug)
+    mod = selectors.module_for_learner(slug, request.user)
     att = selectors.attempt_for_owner(request.user, mod, pk)
     if not att.is_submitted:
         return redirect("training:quiz", slug=mod.slug)
@@ -111,6 +111,7 @@ def attempt(request, slug, pk):
             "module": mod,
             "attempt": att,
             "questions": selectors.attempt_questions(att),
+            "next_module": selectors.next_module(request.user, mod) if att.passed else None,
             "note_form": ReflectiveNoteForm(initial={"text": note.text if note else ""}),
         },
     )
@@ -120,7 +121,7 @@ def attempt(request, slug, pk):
 @require_POST
 def note(request, slug):
     """Save the learner's private reflective note on a module."""
-    mod = selectors.module_for_learner(slug)
+    mod = selectors.module_for_learner(slug, request.user)
     form = ReflectiveNoteForm(request.POST)
     if form.is_valid():
         services.note_save(user=request.user, module=mod, text=form.cleaned_data["text"])

@@ -124,6 +124,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default=30)
 # New verification links one address may be sent in an hour.
 VERIFICATION_RESEND_LIMIT = env.int("VERIFICATION_RESEND_LIMIT", default=5)
+# Years after which a certificate should be refreshed by taking the course again.
+TRAINING_REFRESH_YEARS = env.int("TRAINING_REFRESH_YEARS", default=3)
 # Requests a minute one address may make to the public Open Referral UK API.
 API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
 API_RATE_LIMIT_PREFIX = "/api/"

@@ -41,6 +41,7 @@ def sample_certificate() -> Certificate:
         ],
         cpd_minutes=210,
         issued_at=timezone.now(),
+        refresh_by=timezone.localdate(),
     )
 
 

@@ -251,6 +251,7 @@ def test_real_certificate_renders_with_everything_it_asks_for(spy_fetcher, no_ne
         modules=[{"title": "Module 1", "content_version": "2026.1", "cpd_minutes": 35}],
         cpd_minutes=35,
         issued_at=timezone.now(),
+        refresh_by=timezone.localdate(),
     )
     pdf = certificate_pdf(certificate, verify_url="https://service.example/certificates/x/")
     assert pdf.startswith(b"%PDF")

@@ -178,6 +178,7 @@ def world(clinician, other_practice_clinician, icb_admin, other_icb_admin, site_
         modules=[],
         cpd_minutes=30,
         issued_at=timezone.now(),
+        refresh_by=timezone.localdate(),
     )
     screening = screening_create(
         clinician=clinician, answers={"unwanted": "yes"}, submission_id=uuid.uuid4()

@@ -43,6 +43,7 @@ def certificate(clinician):
         modules=[{"title": "Module alpha", "content_version": "test.1"}],
         cpd_minutes=60,
         issued_at=timezone.now(),
+        refresh_by=timezone.localdate(),
     )
 
 
