@@ -20,7 +20,7 @@ from accounts.models import (
     normalise_registration_number,
     validate_registration_number,
 )
-from accounts.services import user_needing_verification, verification_resend
+from accounts.services import may_email, user_needing_verification, verification_resend
 from core.layout import Submit
 
 INVALID_EMAIL = "Enter an email address in the correct format, like name@nhs.net"
@@ -289,13 +289,44 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def get_users(self, email):
         """Return the active accounts at this address, found the way sign-in finds them."""
         users = User._default_manager.filter(email=normalise_email(email), is_active=True)
-        return (user for user in users if user.has_usable_password())
+        # Reset emails count towards the same hourly limit per address as sign-up emails.
+        return (user for user in users if user.has_usable_password() and may_email(user))
 
     def save(self, *args, request=None, **kwargs):
         """Email a reset link to an active account, or a new verification link to one whose
         address is not confirmed yet (resetting its password would not let it sign in)."""
         super().save(*args, request=request, **kwargs)
         verification_resend(email=self.cleaned_data["email"], request=request)
+
+
+class VerifyEmailForm(forms.Form):
+    """The password chosen at sign-up, asked for when the emailed link is opened."""
+
+    password = forms.CharField(
+        label="Your password",
+        help_text="The password you chose when you created your account.",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter the password you chose when you signed up"},
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.helper = FormHelper()
+        self.helper.show_error_summary = False  # the page shows it above its heading
+        self.helper.layout = Layout("password", Submit("Confirm my email address"))
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise ValidationError(
+                "This is not the password this account was created with. If you do not know "
+                "it, create your account again with this email address: the newest sign-up "
+                "replaces one that has not been confirmed",
+                code="wrong_password",
+            )
+        return password
 
 
 class VerificationResendForm(forms.Form):

@@ -32,7 +32,11 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
     key_salt = "accounts.EmailVerificationTokenGenerator"
 
     def _make_hash_value(self, user, timestamp):
-        return f"{user.pk}{user.email}{user.email_verified_at}{user.is_active}{timestamp}"
+        # The password hash too: a later sign-up that replaces it cancels earlier links.
+        return (
+            f"{user.pk}{user.email}{user.password}{user.email_verified_at}{user.is_active}"
+            f"{timestamp}"
+        )
 
 
 email_verification_token = EmailVerificationTokenGenerator()
@@ -84,21 +88,35 @@ def user_sign_up(
         else:
             transaction.on_commit(lambda: send_verification_email(user=user, request=request))
             return
-    # Hash the password anyway, so an existing address takes as long as a new one.
-    make_password(password)
     if existing.is_active or existing.email_verified_at is not None:
-        if _may_email(existing):
+        make_password(password)  # the same work as a new account, so timing tells nothing
+        if may_email(existing):
             transaction.on_commit(
                 lambda: send_sign_up_attempt_email(user=existing, request=request)
             )
-    elif existing.date_joined < timezone.now() - SIGN_UP_REPEAT_QUIET and _may_email(existing):
+        return
+    if existing.date_joined >= timezone.now() - SIGN_UP_REPEAT_QUIET:
+        make_password(password)  # a double click: the first submit's account and link stand
+        return
+    # An account nobody has confirmed yet belongs to whoever proves the address: the latest
+    # sign-up replaces its details and password, which cancels earlier links, and the link is
+    # confirmed only with this password (verify_email), so someone who signed up with another
+    # person's address first can never have their password activated.
+    existing.set_password(password)
+    existing.full_name = full_name
+    existing.professional_role = professional_role
+    existing.registration_number = registration_number
+    existing.practice = practice
+    existing.date_joined = timezone.now()
+    existing.save()
+    if may_email(existing):
         transaction.on_commit(lambda: send_verification_email(user=existing, request=request))
 
 
-def _may_email(user: User) -> bool:
+def may_email(user: User) -> bool:
     """Count an account email asked for from outside; return whether it is within the limit.
 
-    Sign-ups and resend requests for one address together send at most
+    Sign-ups, resend requests and password resets for one address together send at most
     VERIFICATION_RESEND_LIMIT emails an hour, so nobody can flood an inbox through them.
     """
     return rate_limit_hit(
@@ -120,10 +138,10 @@ def verification_resend(*, email: str, request) -> bool:
     """Email a new verification link if the address has an account waiting for one.
 
     Return whether an email was sent; callers answer the same way either way. The emails count
-    towards one limit per address (_may_email).
+    towards one limit per address (may_email).
     """
     user = user_needing_verification(email=email)
-    if user is None or not _may_email(user):
+    if user is None or not may_email(user):
         return False
     transaction.on_commit(lambda: send_verification_email(user=user, request=request))
     return True

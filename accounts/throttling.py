@@ -4,7 +4,7 @@ and per address across all accounts (password spraying, in the shared cache)."""
 from django.conf import settings
 
 from accounts.models import normalise_email
-from core.audit import client_ip
+from core.audit import client_network
 from core.ratelimit import rate_limit_hit, rate_limit_reached
 
 SPRAY_SCOPE = "sign-in-failures-from-address"
@@ -18,7 +18,7 @@ def attempted_email(request, credentials) -> str:
 
 
 def _address(request) -> str:
-    return client_ip(request) or "unknown"
+    return client_network(request) or "unknown"
 
 
 def sign_in_failure_count(request) -> None:

@@ -61,8 +61,14 @@ def signup_done(request):
 
 
 @login_not_required
+@sensitive_post_parameters("password")
 def verify_email(request, uidb64, token):
-    """Activate the account whose emailed link this is, once."""
+    """Activate the account whose emailed link this is, once, with the password it was made with.
+
+    The link proves the address; the password proves the person confirming it chose the
+    account's password. Both are needed, so someone who signed up first with another person's
+    address cannot have their account activated by that person's click.
+    """
     User = get_user_model()
     try:
         user = User.objects.get(pk=int(force_str(urlsafe_base64_decode(uidb64))))
@@ -75,9 +81,12 @@ def verify_email(request, uidb64, token):
             {"form": forms.VerificationResendForm()},
             status=400,
         )
-    user_verify_email(user=user)
-    messages.success(request, "Your email address is confirmed. You can now sign in.")
-    return redirect("accounts:login")
+    form = forms.VerifyEmailForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user_verify_email(user=user)
+        messages.success(request, "Your email address is confirmed. You can now sign in.")
+        return redirect("accounts:login")
+    return render(request, "accounts/verify_email.html", {"form": form, "email": user.email})
 
 
 @login_not_required

@@ -23,6 +23,9 @@ accesslog = "-"
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
 wsgi_app = "config.wsgi:application"
+# Believe no client-set SCRIPT_NAME (or other forwarder header) from the load balancer: the
+# app is served at the root, and a prefix would let a client move the rate-limited API path.
+forwarder_headers = ""
 
 
 def resident_mb() -> float:

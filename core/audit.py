@@ -32,6 +32,30 @@ def client_ip(request) -> str | None:
         return remote
 
 
+def client_network(request) -> str | None:
+    """Return the client address as throttling counts it: an IPv6 address by its /64 network.
+
+    One IPv6 subscriber is usually given a whole /64, so counting each address apart would let
+    them rotate through billions of addresses to dodge every limit. The network's first address
+    stands for it (a valid address, as django-axes stores). The audit log keeps the full address.
+    """
+    address = client_ip(request)
+    if address is None:
+        return None
+    parsed = ipaddress.ip_address(address) if _is_address(address) else None
+    if parsed is None or parsed.version == 4:
+        return address
+    return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
+
+
+def _is_address(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
 def audit_record(
     *,
     action: AuditAction,

@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.http import JsonResponse
 
-from core.audit import client_ip
+from core.audit import client_network
 from core.ratelimit import rate_limit_hit
 
 API_RATE_WINDOW = timedelta(minutes=1)
@@ -39,9 +39,10 @@ class PublicApiRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.path.startswith(settings.API_RATE_LIMIT_PREFIX) and not rate_limit_hit(
+        # path_info, not path: path includes SCRIPT_NAME, which a client can set through a proxy.
+        if request.path_info.startswith(settings.API_RATE_LIMIT_PREFIX) and not rate_limit_hit(
             "public-api",
-            client_ip(request) or "unknown",
+            client_network(request) or "unknown",
             limit=settings.API_RATE_LIMIT,
             window=API_RATE_WINDOW,
         ):

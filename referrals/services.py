@@ -6,6 +6,7 @@ listing each field's value before and after, in the words the pages use.
 """
 
 import codecs
+import unicodedata
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,7 @@ from pathlib import Path
 import yaml
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.db.models import Value
 from django.db.models.functions import Lower
 from django.utils import timezone
 
@@ -160,17 +162,28 @@ def _require_area(actor, details: ServiceDetails) -> None:
 def _organisation_named(name: str) -> Organisation:
     """Return the organisation with this name (ignoring case), creating it if there is none.
 
-    Two requests may both find none and both create it; the loser's insert breaks the unique
-    name constraint inside its own savepoint, and it takes the winner's organisation.
+    The name is compatibility-normalised (a Kelvin sign is a K), and found by the database's own
+    lower(), the function the unique constraint uses, so the look-up and the constraint always
+    agree. Two requests may both find none and both create it; the loser's insert breaks the
+    unique name constraint inside its own savepoint, and it takes the winner's organisation.
     """
-    existing = Organisation.objects.filter(name__iexact=name).first()
+    name = unicodedata.normalize("NFKC", name)
+
+    def named():
+        return (
+            Organisation.objects.annotate(lower_name=Lower("name"))
+            .filter(lower_name=Lower(Value(name)))
+            .first()
+        )
+
+    existing = named()
     if existing is not None:
         return existing
     try:
         with transaction.atomic():
             return Organisation.objects.create(name=name)
     except IntegrityError:
-        existing = Organisation.objects.filter(name__iexact=name).first()
+        existing = named()
         if existing is None:
             raise
         return existing

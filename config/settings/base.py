@@ -137,7 +137,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Load balancers in front of the app that append to X-Forwarded-For (docs/deployment.md); the
 # client address for throttling and the audit log is read accordingly (core/audit.py).
 TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_network"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "accounts.throttling.attempted_email"
 AXES_RESET_ON_SUCCESS = True

@@ -61,3 +61,25 @@ def test_the_count_is_kept_in_the_shared_cache(client, accounts, settings):
 
     assert len(counts) == 1
     assert sign_in(client, accounts[2].email, TEST_PASSWORD, ip="203.0.113.9").status_code == 429
+
+
+def test_rotating_addresses_within_one_ipv6_network_is_still_one_address(
+    client, accounts, settings
+):
+    """Pen test: one subscriber holds a whole /64, so each of its addresses is not counted apart."""
+    settings.SIGN_IN_ADDRESS_FAILURE_LIMIT = 3
+    for n, user in enumerate(accounts[:3]):
+        sign_in(client, user.email, "Summer2026!", ip=f"2001:db8:1:2::{n + 1:x}")
+
+    blocked = sign_in(client, accounts[4].email, TEST_PASSWORD, ip="2001:db8:1:2::abcd")
+    elsewhere = sign_in(client, accounts[5].email, TEST_PASSWORD, ip="2001:db8:1:3::1")
+
+    assert blocked.status_code == 429
+    assert elsewhere.status_code == 302
+
+
+def test_the_per_account_lock_holds_across_one_ipv6_network(client, accounts, settings):
+    for n in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, accounts[0].email, "wrong-guess", ip=f"2001:db8:9::{n + 1:x}")
+
+    assert sign_in(client, accounts[0].email, TEST_PASSWORD, ip="2001:db8:9::ff").status_code == 429

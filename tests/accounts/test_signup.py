@@ -59,7 +59,8 @@ class TestSignUp:
         assert len(mail.outbox) == 1
         link = re.search(r"http://testserver(/accounts/verify/\S+)", mail.outbox[0].body).group(1)
 
-        response = client.get(link)
+        assert client.get(link).status_code == 200  # asks for the password chosen above
+        response = client.post(link, {"password": "purple-otter-lamp-42"})
         assert response.status_code == 302
         user.refresh_from_db()
         assert user.is_active and user.email_verified_at

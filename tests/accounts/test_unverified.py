@@ -42,6 +42,14 @@ def sign_in(client, email, password):
     return client.post(reverse("accounts:login"), {"username": email, "password": password})
 
 
+def confirm(client, link, password):
+    """Open the emailed link and confirm it with the account's password, as a person would."""
+    page = client.get(link)
+    assert page.status_code == 200, page.status_code
+    assert "Confirm your email address" in page.content.decode()
+    return client.post(link, {"password": password})
+
+
 def links_sent() -> list[str]:
     return [m.group(1) for message in mail.outbox for m in [LINK.search(message.body)] if m]
 
@@ -101,7 +109,7 @@ class TestResending:
         assert response.status_code == 302
         assert response["Location"] == reverse("accounts:verification_sent")
         assert len(links_sent()) == 1
-        assert client.get(links_sent()[0]).status_code == 302
+        assert confirm(client, links_sent()[0], TEST_PASSWORD).status_code == 302
         unverified.refresh_from_db()
         assert unverified.is_active and unverified.email_verified_at
 
@@ -150,7 +158,7 @@ class TestExpiredLink:
         settings.PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
         mail.outbox.clear()
         on_commit(client.post, reverse("accounts:verification_resend"), {"email": EMAIL})
-        assert client.get(links_sent()[0]).status_code == 302
+        assert confirm(client, links_sent()[0], TEST_PASSWORD).status_code == 302
         assert sign_in(client, EMAIL, TEST_PASSWORD).status_code == 302
 
 
@@ -241,5 +249,66 @@ def test_the_whole_route_for_a_lost_link(client, practice, on_commit):
     on_commit(
         client.post, reverse("accounts:verification_resend"), {"email": "dana.doctor@nhs.net"}
     )
-    assert client.get(links_sent()[0]).status_code == 302
+    assert confirm(client, links_sent()[0], "purple-otter-lamp-42").status_code == 302
     assert sign_in(client, "dana.doctor@nhs.net", "purple-otter-lamp-42").status_code == 302
+
+
+class TestPreAccountTakeover:
+    """Pen test: someone signs up first with another person's address and their own password;
+    the owner's later sign-up and click must never activate the first person's password."""
+
+    def _sign_up(self, client, on_commit, practice, name, password):
+        return on_commit(
+            client.post,
+            reverse("accounts:signup"),
+            {
+                "full_name": name,
+                "email": "dr.victim@nhs.net",
+                "professional_role": "gp",
+                "practice": practice.ods_code,
+                "password1": password,
+                "password2": password,
+            },
+        )
+
+    def test_the_owners_sign_up_replaces_the_squatters_and_only_her_password_works(
+        self, client, practice, other_practice, on_commit
+    ):
+        self._sign_up(client, on_commit, other_practice, "Eve Attacker", "eve-chose-this-one-1")
+        squatter_link = links_sent()[-1]  # it went to the victim's inbox, not to Eve
+        User.objects.filter(email="dr.victim@nhs.net").update(
+            date_joined=datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
+        )
+
+        self._sign_up(client, on_commit, practice, "Vic Owner", "vic-chose-this-one-2")
+        owner_link = links_sent()[-1]
+
+        # Eve's link is dead (the password behind it changed); Eve's password confirms nothing.
+        assert client.get(squatter_link).status_code == 400
+        wrong = client.post(owner_link, {"password": "eve-chose-this-one-1"})
+        assert wrong.status_code == 200
+        assert "not the password this account was created with" in wrong.content.decode()
+        assert confirm(client, owner_link, "vic-chose-this-one-2").status_code == 302
+
+        user = User.objects.get(email="dr.victim@nhs.net")
+        assert user.full_name == "Vic Owner" and user.practice == practice
+        assert sign_in(client, "dr.victim@nhs.net", "eve-chose-this-one-1").status_code == 200
+        assert sign_in(client, "dr.victim@nhs.net", "vic-chose-this-one-2").status_code == 302
+
+    def test_clicking_the_squatters_link_without_its_password_activates_nothing(
+        self, client, other_practice, on_commit
+    ):
+        self._sign_up(client, on_commit, other_practice, "Eve Attacker", "eve-chose-this-one-1")
+
+        response = client.post(links_sent()[-1], {"password": "vic-chose-this-one-2"})
+
+        assert response.status_code == 200
+        assert not User.objects.get(email="dr.victim@nhs.net").is_active
+
+
+def test_password_reset_emails_share_the_hourly_limit(client, clinician, on_commit, settings):
+    settings.VERIFICATION_RESEND_LIMIT = 2
+    for _ in range(5):
+        on_commit(client.post, reverse("accounts:password_reset"), {"email": "alice@nhs.net"})
+
+    assert len(mail.outbox) == 2

@@ -65,6 +65,10 @@ def test_an_expired_link_leads_back_to_a_working_account(page, settings, width):
 
     settings.PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
     page.goto(latest_link())
+    check_accessibility(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Confirm your email address")
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Confirm my email address").click()
     page.wait_for_load_state()
     check_accessibility(page)
     expect(page.locator("body")).to_contain_text("Your email address is confirmed")

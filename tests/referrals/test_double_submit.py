@@ -98,3 +98,18 @@ def test_two_new_services_for_one_new_organisation_at_once(icb_admin, monkeypatc
     )
     assert service.organisation == other
     assert Organisation.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_an_organisation_name_in_another_unicode_spelling_is_the_same_organisation():
+    """Pen test: with "Kent Refuge" saved, "\u212aent Refuge" (Kelvin sign) broke the unique
+    lower(name) constraint on PostgreSQL with a 500; both now name one organisation."""
+    from referrals.models import Organisation
+    from referrals.services import _organisation_named
+
+    first = _organisation_named("Kent Refuge")
+    second = _organisation_named("\u212aent Refuge")
+    third = _organisation_named("KENT REFUGE")
+
+    assert first.pk == second.pk == third.pk
+    assert Organisation.objects.count() == 1
