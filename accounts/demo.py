@@ -32,6 +32,13 @@ DEMO_USERS = (
         "practice": "X99002",
     },
     {
+        "email": "reception@example.org",
+        "full_name": "Priya Shah (demo receptionist)",
+        "role": Role.CLINICIAN,
+        "professional_role": ProfessionalRole.PRACTICE_STAFF,
+        "practice": "X99001",
+    },
+    {
         "email": "gp.cm@example.org",
         "full_name": "Dr Rhys Morgan (demo)",
         "role": Role.CLINICIAN,

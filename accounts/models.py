@@ -91,7 +91,7 @@ class ProfessionalRole(models.TextChoices):
     GP = "gp", "GP"
     PRACTICE_NURSE = "practice_nurse", "Practice nurse"
     OTHER_CLINICIAN = "other_clinician", "Other clinician"
-    PRACTICE_STAFF = "practice_staff", "Practice staff (non-clinical)"
+    PRACTICE_STAFF = "practice_staff", "Practice team (reception, administration, management)"
 
 
 GMC_NUMBER = re.compile(r"^\d{7}$")

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
 from accounts.access import clinician_required
@@ -38,7 +39,10 @@ def pdf(request, pk):
         notes = [
             {
                 "title": titles.get(n.module.slug, n.module.title),
-                "text": "" if patient_identifiers(n.text) else n.text,
+                # Judged as on the day it was saved, so a note does not drop off later.
+                "text": ""
+                if patient_identifiers(n.text, today=timezone.localdate(n.updated_at))
+                else n.text,
             }
             for n in ReflectiveNote.objects.filter(user=request.user).select_related("module")
         ]

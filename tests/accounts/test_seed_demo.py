@@ -11,7 +11,7 @@ class TestSeedDemo:
         settings.DEBUG = True
         call_command("seed_demo")
         call_command("seed_demo")
-        assert User.objects.count() == 6
+        assert User.objects.count() == 7
         gp = User.objects.get(email="gp@example.org")
         assert gp.check_password(DEMO_PASSWORD)
         assert gp.practice.name == "Demo Practice A" and gp.practice.icb_id == "QWO"
@@ -27,4 +27,4 @@ class TestSeedDemo:
             call_command("seed_demo")
         assert not User.objects.exists()
         call_command("seed_demo", "--force")
-        assert User.objects.count() == 6
+        assert User.objects.count() == 7

@@ -57,7 +57,8 @@ def test_new_clinician_completes_the_course_and_verifies_the_certificate(page, l
     expect(page.locator(".nhsuk-error-summary")).to_be_visible()
     _survey(page)
 
-    modules = read_course().modules
+    # A GP takes the clinical route; the practice team's module is not on it.
+    modules = [m for m in read_course().modules if "clinicians" in m.audiences]
     # Module 1: fail once and see every explanation, then pass on a retake.
     _read_module(page, modules[0].title)
     html = page.content()
@@ -96,3 +97,27 @@ def test_new_clinician_completes_the_course_and_verifies_the_certificate(page, l
     expect(page.get_by_text("Nia New")).to_be_visible()
     _go(page, lambda: page.goto("/certificates/00000000-0000-0000-0000-000000000000/"))
     expect(page.get_by_role("heading", level=1)).to_have_text("Page not found")
+
+
+def test_a_receptionist_takes_the_practice_team_route_and_gets_a_certificate(page, live_server):
+    """Issue 15, tried as a new user would: the demo receptionist's own route, start to end."""
+    content_load(course=read_course())
+    sign_in(page, "reception@example.org", "spotting-stalking-demo")
+    check_accessibility(page)
+
+    _go(page, lambda: page.get_by_role("link", name="My training").first.click())
+    expect(page.get_by_text("Stalking and the practice team")).to_be_visible()
+    expect(page.get_by_text("What stalking is")).to_have_count(0)
+    _go(page, lambda: page.get_by_role("link", name="Confidence survey before training").click())
+    _survey(page)
+    _read_module(page, "Stalking and the practice team")
+    page.screenshot(path="var/screenshots/reception-quiz.png", full_page=True)
+    _answer_quiz(page, correctly=True)
+    expect(page.locator(".nhsuk-panel__title")).to_have_text("You passed")
+    page.screenshot(path="var/screenshots/reception-passed.png", full_page=True)
+    _go(page, lambda: page.get_by_role("link", name="Go to my training").click())
+    _go(page, lambda: page.get_by_role("link", name="Confidence survey after training").click())
+    _survey(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("My certificates")
+    certificate = Certificate.objects.get(user__email="reception@example.org")
+    assert [m["slug"] for m in certificate.modules] == ["practice-team-front-desk"]

@@ -5,6 +5,7 @@ import pytest
 from training.content import CONTENT_DIR, ContentError, read_course
 from training.markdown import render_markdown
 from training.models import Module, Question
+from training.rules import words_to_read
 from training.services import content_load
 
 
@@ -12,7 +13,7 @@ def test_shipped_course_meets_the_content_rules():
     course = read_course()
     assert len(course.modules) >= 6
     for module in course.modules:
-        words = sum(len(p.body.split()) + len(p.title.split()) for p in module.pages)
+        words = sum(words_to_read(p.body) + len(p.title.split()) for p in module.pages)
         assert 800 <= words <= 1600, (module.slug, words)
         assert len(module.questions) >= 12
         assert module.questions_per_attempt >= 8

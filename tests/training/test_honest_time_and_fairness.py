@@ -196,3 +196,67 @@ class TestResultPage:
         assert html.rindex(">Try again</a>") > html.rindex("Your answers")
         assert "app-mark--wrong" in html and "not correct" in html
         assert "Next module" not in html
+
+
+@pytest.mark.django_db
+class TestPracticeTeamRoute:
+    """Issue 15: non-clinical staff take a route of their own, with its own certificate."""
+
+    @pytest.fixture
+    def shipped_course(self, db):
+        from training.services import content_load
+
+        content_load(course=read_course())
+
+    @pytest.fixture
+    def receptionist(self, practice):
+        from tests import factories
+
+        return factories.UserFactory(
+            email="reception@nhs.net", practice=practice, professional_role="practice_staff"
+        )
+
+    def test_each_route_sees_its_own_modules(self, shipped_course, clinician, receptionist):
+        from training.selectors import modules_for
+
+        clinical = [m.slug for m in modules_for(clinician)]
+        team = [m.slug for m in modules_for(receptionist)]
+
+        assert team == ["practice-team-front-desk"]
+        assert "practice-team-front-desk" not in clinical
+        assert "partners-harm-technology-record" in clinical and len(clinical) == 7
+
+    def test_a_module_off_the_route_is_not_found(self, shipped_course, receptionist, client):
+        from training.services import survey_submit
+        from training.survey import STATEMENTS
+
+        survey_submit(
+            user=receptionist,
+            phase="before",
+            version=read_course().version,
+            answers={k: 4 for k, _ in STATEMENTS},
+        )
+        client.force_login(receptionist)
+        assert client.get("/training/what-stalking-is/").status_code == 404
+        assert client.get("/training/practice-team-front-desk/").status_code == 200
+
+    def test_the_receptionist_gets_a_certificate_for_the_team_route(
+        self, shipped_course, receptionist
+    ):
+        from training.models import Certificate, Module
+        from training.services import survey_submit
+
+        from .test_surveys_and_certificates import complete_module
+
+        version = read_course().version
+        answers = {k: 4 for k, _ in __import__("training.survey").survey.STATEMENTS}
+        survey_submit(user=receptionist, phase="before", version=version, answers=answers)
+        complete_module(receptionist, Module.objects.get(slug="practice-team-front-desk"))
+        survey_submit(user=receptionist, phase="after", version=version, answers=answers)
+
+        certificate = Certificate.objects.get(user=receptionist)
+        assert [m["slug"] for m in certificate.modules] == ["practice-team-front-desk"]
+        assert (
+            certificate.cpd_minutes
+            == Module.objects.get(slug="practice-team-front-desk").cpd_minutes
+        )

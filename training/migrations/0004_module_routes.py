@@ -4,20 +4,21 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('training', '0003_certificate_refresh_by'),
+        ("training", "0003_certificate_refresh_by"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='module',
-            name='for_clinicians',
-            field=models.BooleanField(default=True, help_text='On the clinical route.'),
+            model_name="module",
+            name="for_clinicians",
+            field=models.BooleanField(default=True, help_text="On the clinical route."),
         ),
         migrations.AddField(
-            model_name='module',
-            name='for_practice_team',
-            field=models.BooleanField(default=False, help_text='On the practice team route (reception, administration).'),
+            model_name="module",
+            name="for_practice_team",
+            field=models.BooleanField(
+                default=False, help_text="On the practice team route (reception, administration)."
+            ),
         ),
     ]
