@@ -15,3 +15,19 @@ def clinician_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+LEARNER_ROLES = frozenset({"clinician", "icb_admin", "site_admin"})
+
+
+def learner_required(view):
+    """Let anyone with a role take the training: practice staff, and ICB and site admins who
+    want to know what they report on (their progress never counts: reporting.summaries)."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if request.user.role not in LEARNER_ROLES:
+            raise PermissionDenied("This page is for people taking the training")
+        return view(request, *args, **kwargs)
+
+    return wrapped

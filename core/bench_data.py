@@ -428,8 +428,8 @@ def question_data(
 
 
 def load_course(rng: random.Random) -> CourseData:
-    """Read the active modules, pages and questions; give each question a difficulty."""
-    modules = list(Module.objects.filter(is_active=True).order_by("order"))
+    """Read the clinical route's active modules, pages and questions, with difficulties."""
+    modules = list(Module.objects.filter(is_active=True, for_clinicians=True).order_by("order"))
     options: dict[int, list[tuple[int, bool]]] = {}
     for qid, oid, ok in Option.objects.filter(
         question__module__in=modules, question__is_active=True

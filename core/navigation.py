@@ -20,8 +20,8 @@ class NavItem:
 
 # (label, URL name, roles that see it)
 _MENU = (
-    ("My training", "training:home", {Role.CLINICIAN}),
-    ("Certificates", "certificates:list", {Role.CLINICIAN}),
+    ("My training", "training:home", {Role.CLINICIAN, Role.ICB_ADMIN, Role.SITE_ADMIN}),
+    ("Certificates", "certificates:list", {Role.CLINICIAN, Role.ICB_ADMIN, Role.SITE_ADMIN}),
     ("Screening checklist", "screening:new", {Role.CLINICIAN}),
     ("My screenings", "screening:list", {Role.CLINICIAN}),
     (

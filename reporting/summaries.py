@@ -42,6 +42,17 @@ from training.survey import AGREE_VALUES
 BATCH = 5000
 
 
+# Only practice staff's training counts in reports (clinicians and the practice team, whose
+# user role is "clinician"); ICB and site admins may take the training to know what they
+# report on, and never count.
+COUNTED_ROLE = "clinician"
+
+
+def counts_in_reports(user) -> bool:
+    """Return whether this learner's training is counted in any report."""
+    return user.role == COUNTED_ROLE
+
+
 def month_start(value) -> datetime.date:
     """Return the first day of the month a datetime (or a TruncMonth result) falls in, locally."""
     if isinstance(value, datetime.datetime):
@@ -194,7 +205,8 @@ def question_stats_rebuild() -> int:
     """Recount every question's answers from scratch; return the number of summary rows."""
     QuestionStat.objects.all().delete()
     rows = (
-        AttemptAnswer.objects.annotate(month=TruncMonth("attempt__submitted_at"))
+        AttemptAnswer.objects.filter(attempt__user__role=COUNTED_ROLE)
+        .annotate(month=TruncMonth("attempt__submitted_at"))
         .values("question_id", *_cell_fields("attempt__"), "month")
         .annotate(n=Count("pk"), wrong=Count("pk", filter=Q(is_correct=False)))
         .order_by()
@@ -221,7 +233,7 @@ def module_stats_rebuild() -> int:
         lambda: {"first_attempts": 0, "first_passes": 0, "completions": 0}
     )
     firsts = (
-        Attempt.objects.filter(is_first=True, submitted_at__isnull=False)
+        Attempt.objects.filter(is_first=True, submitted_at__isnull=False, user__role=COUNTED_ROLE)
         .annotate(month=TruncMonth("submitted_at"))
         .values("module_id", *_cell_fields(), "month")
         .annotate(n=Count("pk"), passed=Count("pk", filter=Q(passed=True)))
@@ -232,7 +244,8 @@ def module_stats_rebuild() -> int:
         cell["first_attempts"] += row["n"]
         cell["first_passes"] += row["passed"]
     completions = (
-        ModuleCompletion.objects.annotate(month=TruncMonth("completed_at"))
+        ModuleCompletion.objects.filter(user__role=COUNTED_ROLE)
+        .annotate(month=TruncMonth("completed_at"))
         .values("module_id", *_cell_fields(), "month")
         .annotate(n=Count("pk"))
         .order_by()
@@ -254,8 +267,12 @@ def learner_progress_rebuild() -> int:
     LearnerProgress.objects.all().delete()
     started: dict[int, datetime.datetime] = {}
     for source in (
-        PageView.objects.values("user_id").annotate(first=Min("first_viewed_at")),
-        Attempt.objects.values("user_id").annotate(first=Min("started_at")),
+        PageView.objects.filter(user__role=COUNTED_ROLE)
+        .values("user_id")
+        .annotate(first=Min("first_viewed_at")),
+        Attempt.objects.filter(user__role=COUNTED_ROLE)
+        .values("user_id")
+        .annotate(first=Min("started_at")),
     ):
         for row in source.order_by().iterator(chunk_size=BATCH):
             uid, first = row["user_id"], row["first"]
@@ -275,7 +292,10 @@ def learner_progress_rebuild() -> int:
             {
                 row["user_id"]: row["last"]
                 for row in ModuleCompletion.objects.filter(
-                    on_route, module__is_active=True, **{f"module__{field}": True}
+                    on_route,
+                    user__role=COUNTED_ROLE,
+                    module__is_active=True,
+                    **{f"module__{field}": True},
                 )
                 .values("user_id")
                 .annotate(done=Count("module_id", distinct=True), last=Max("completed_at"))
@@ -299,7 +319,7 @@ def learner_progress_rebuild() -> int:
 def confidence_stats_rebuild() -> int:
     """Recount before-surveys, pairs and agreement per ICB, role and month from scratch."""
     ConfidenceStat.objects.all().delete()
-    befores = SurveyResponse.objects.filter(phase=SurveyPhase.BEFORE)
+    befores = SurveyResponse.objects.filter(phase=SurveyPhase.BEFORE, user__role=COUNTED_ROLE)
     after_of_same = SurveyResponse.objects.filter(
         user=OuterRef("user"), phase=SurveyPhase.AFTER, content_version=OuterRef("content_version")
     )

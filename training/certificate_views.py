@@ -7,13 +7,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
-from accounts.access import clinician_required
+from accounts.access import learner_required
 from core.identifiers import patient_identifiers
 from training.models import Certificate, ReflectiveNote
 from training.pdf import certificate_pdf
 
 
-@clinician_required
+@learner_required
 def certificate_list(request):
     """List the learner's own certificates."""
     certificates = Certificate.objects.filter(user=request.user)
@@ -27,7 +27,7 @@ def verify(request, pk):
     return render(request, "training/certificate_verify.html", {"certificate": certificate})
 
 
-@clinician_required
+@learner_required
 @never_cache
 def pdf(request, pk):
     """Give the certificate's owner, and only them, its PDF; notes included if asked for."""

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from reporting.summaries import (
     confidence_stats_add,
+    counts_in_reports,
     learner_completion_check,
     learner_progress_rebuild,
     learner_started,
@@ -105,7 +106,7 @@ def content_load(*, course: CourseSpec) -> dict[str, int]:
 def page_view_record(*, user, page: Page) -> None:
     """Note that the learner has read the page (once; later visits change nothing)."""
     view, created = PageView.objects.get_or_create(user=user, page=page)
-    if created:
+    if created and counts_in_reports(user):
         learner_started(user=user, when=view.first_viewed_at)
 
 
@@ -135,7 +136,8 @@ def attempt_start(*, user, module: Module, rng: random.Random | None = None) -> 
                 presented=presented,
                 question_count=len(presented),
             )
-            learner_started(user=user, when=attempt.started_at)
+            if counts_in_reports(user):
+                learner_started(user=user, when=attempt.started_at)
             return attempt
     except IntegrityError:
         # Two tabs started at once: the database let only one open attempt through.
@@ -190,9 +192,10 @@ def attempt_submit(*, attempt: Attempt, selections: dict[int, frozenset[int]]) -
         )
         for qid in presented
     )
-    question_stats_add(attempt=attempt, answers=answers)
-    if is_first:
-        module_stats_first_attempt(attempt=attempt)
+    if counts_in_reports(attempt.user):
+        question_stats_add(attempt=attempt, answers=answers)
+        if is_first:
+            module_stats_first_attempt(attempt=attempt)
     if score.passed:
         _complete_module(user=attempt.user, module=module, attempt=attempt, when=now)
     return attempt
@@ -208,8 +211,9 @@ def _complete_module(*, user, module: Module, attempt: Attempt, when) -> None:
         content_version=attempt.content_version,
         completed_at=when,
     )
-    module_stats_completion(completion=completion)
-    learner_completion_check(user=user)
+    if counts_in_reports(user):
+        module_stats_completion(completion=completion)
+        learner_completion_check(user=user)
 
 
 def note_save(*, user, module: Module, text: str) -> None:
@@ -236,7 +240,8 @@ def survey_submit(*, user, phase: str, version: str, answers: dict[str, int]) ->
         SurveyAnswer(response=response, statement=key, value=value)
         for key, value in answers.items()
     )
-    confidence_stats_add(response=response)
+    if counts_in_reports(user):
+        confidence_stats_add(response=response)
     if phase == SurveyPhase.AFTER:
         certificate_issue_if_complete(user=user, version=version)
     return response

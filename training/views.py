@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from accounts.access import clinician_required
+from accounts.access import learner_required
 from training import selectors, services
 from training.forms import QuizForm, ReflectiveNoteForm, SurveyForm
 from training.markdown import render_markdown
@@ -14,7 +14,7 @@ from training.models import ReflectiveNote, SurveyPhase
 from training.survey import STATEMENTS
 
 
-@clinician_required
+@learner_required
 def home(request):
     """Show the learner's task list: surveys, modules and certificate, each with a status."""
     overview = selectors.training_overview(request.user)
@@ -25,7 +25,7 @@ def _before_survey_missing(user) -> bool:
     return not selectors.before_survey_done(user)
 
 
-@clinician_required
+@learner_required
 def module(request, slug):
     """Show a module's overview: its pages, progress and quiz results so far."""
     if _before_survey_missing(request.user):
@@ -45,7 +45,7 @@ def module(request, slug):
     )
 
 
-@clinician_required
+@learner_required
 def page(request, slug, number):
     """Show one page of a module and record that the learner has read it."""
     if _before_survey_missing(request.user):
@@ -70,7 +70,7 @@ def page(request, slug, number):
     )
 
 
-@clinician_required
+@learner_required
 def quiz(request, slug):
     """Show the learner's open attempt, or start one; score it when submitted."""
     if _before_survey_missing(request.user):
@@ -96,7 +96,7 @@ def quiz(request, slug):
     return render(request, "training/quiz.html", {"module": mod, "attempt": attempt, "form": form})
 
 
-@clinician_required
+@learner_required
 def attempt(request, slug, pk):
     """Show a submitted attempt: score, pass or fail, and every answer with its explanation."""
     mod = selectors.module_for_learner(slug, request.user)
@@ -117,7 +117,7 @@ def attempt(request, slug, pk):
     )
 
 
-@clinician_required
+@learner_required
 @require_POST
 def note(request, slug):
     """Save the learner's private reflective note on a module."""
@@ -130,7 +130,7 @@ def note(request, slug):
     return render(request, "training/note.html", {"module": mod, "form": form})
 
 
-@clinician_required
+@learner_required
 def survey(request, phase):
     """Ask the confidence statements before or after the course; once per version."""
     if phase not in SurveyPhase.values:

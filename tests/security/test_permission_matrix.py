@@ -47,6 +47,22 @@ def signed_in(status, anonymous=SIGN_IN):
     return {"anonymous": anonymous, **dict.fromkeys(ROLES[1:], status)}
 
 
+def learners(owner=200, other=200, admins=None):
+    """Anyone with a role may take the training (admins too); another's record is 404.
+
+    `admins` is what an admin who has not started gets (a redirect to the before-survey for
+    pages behind it), defaulting to what another learner gets."""
+    admin = other if admins is None else admins
+    return {
+        "anonymous": SIGN_IN,
+        "clinician": owner,
+        "other_practice_clinician": other,
+        "icb_admin": admin,
+        "other_icb_admin": admin,
+        "site_admin": admin,
+    }
+
+
 def clinician_only(owner=200, other=200):
     return {
         "anonymous": SIGN_IN,
@@ -74,16 +90,18 @@ MATRIX = {
     "accounts:password_reset_done": (None, everyone(200)),
     "accounts:password_reset_confirm": ("bad_token", everyone(200)),
     "accounts:password_reset_complete": (None, everyone(200)),
-    "training:home": (None, clinician_only()),
-    "training:survey": ("survey", clinician_only(302, 302)),  # already answered: back to list
-    "training:module": ("module", clinician_only()),
-    "training:page": ("page", clinician_only()),
-    "training:quiz": ("module", clinician_only()),
-    "training:attempt": ("attempt", clinician_only(200, 404)),
-    "training:note": ("module", clinician_only(405, 405)),
-    "certificates:list": (None, clinician_only()),
+    "training:home": (None, learners()),
+    # Already answered by both clinicians: back to the list; admins have not answered it yet.
+    "training:survey": ("survey", learners(302, 302, admins=200)),
+    # Admins have not done the before-survey, so its pages send them there first.
+    "training:module": ("module", learners(admins=302)),
+    "training:page": ("page", learners(admins=302)),
+    "training:quiz": ("module", learners(admins=302)),
+    "training:attempt": ("attempt", learners(200, 404)),
+    "training:note": ("module", learners(405, 405)),
+    "certificates:list": (None, learners()),
     "certificates:verify": ("certificate", everyone(200)),
-    "certificates:pdf": ("certificate", clinician_only(200, 404)),
+    "certificates:pdf": ("certificate", learners(200, 404)),
     "referrals:directory": (None, signed_in(200)),
     "referrals:coverage": (None, {"anonymous": SIGN_IN, **CURATORS}),
     "referrals:manage": (None, {"anonymous": SIGN_IN, **CURATORS}),
@@ -237,12 +255,8 @@ def test_admin_site_is_for_site_admins_only(role, world, request):
 
 
 # State-changing requests by someone who may not make them: refused, and nothing changes.
+# (A reflective note is no longer here: admins may take the training and keep their own notes.)
 POSTS = {
-    "training:note": (
-        "module",
-        {"text": "x"},
-        {"icb_admin": 403, "other_icb_admin": 403, "site_admin": 403},
-    ),
     "screening:outcome": (
         "screening",
         {"police_contacted": "on"},

@@ -260,3 +260,55 @@ class TestPracticeTeamRoute:
             certificate.cpd_minutes
             == Module.objects.get(slug="practice-team-front-desk").cpd_minutes
         )
+
+
+@pytest.mark.django_db
+def test_the_start_page_shows_the_next_step_and_progress(
+    clinician, clinician_client, course, before_survey_done
+):
+    from .test_surveys_and_certificates import complete_module
+
+    html = clinician_client.get("/").content.decode()
+    assert "Start Module alpha" in html and "0 of 2 modules done" in html
+
+    complete_module(clinician, course[0])
+    html = clinician_client.get("/").content.decode()
+    assert "Start Module beta" in html and "1 of 2 modules done" in html
+
+
+@pytest.mark.django_db
+def test_the_start_page_shows_no_training_card_to_an_icb_admin(icb_admin_client):
+    assert "modules done" not in icb_admin_client.get("/").content.decode()
+
+
+@pytest.mark.django_db
+def test_an_icb_admin_takes_a_module_and_no_report_figure_changes(
+    icb_admin, icb_admin_client, course
+):
+    """Issue 15: admins may take the training; their progress never counts in any figure."""
+    from reporting.models import ConfidenceStat, LearnerProgress, ModuleStat, QuestionStat
+    from reporting.summaries import rebuild_all
+    from training.models import Certificate
+    from training.services import survey_submit
+    from training.survey import STATEMENTS
+
+    from .test_surveys_and_certificates import complete_module
+
+    def figures():
+        return [
+            list(model.objects.values_list())
+            for model in (ConfidenceStat, LearnerProgress, ModuleStat, QuestionStat)
+        ]
+
+    before = figures()
+    answers = {k: 4 for k, _ in STATEMENTS}
+    survey_submit(user=icb_admin, phase="before", version="test.1", answers=answers)
+    assert icb_admin_client.get("/training/").status_code == 200
+    for module in course:
+        complete_module(icb_admin, module)
+    survey_submit(user=icb_admin, phase="after", version="test.1", answers=answers)
+
+    assert Certificate.objects.filter(user=icb_admin).exists()
+    assert figures() == before
+    rebuild_all()
+    assert figures() == before
