@@ -64,9 +64,10 @@ def build(scope) -> Report:
     """Return the whole report for the scope, suppressed and ready to show or export."""
     progress = selectors.progress(scope)
     by_area, by_role = progress.by_area, progress.by_role
-    registered = sum(r.registered for r in by_role)
-    started = sum(r.started for r in by_role)
-    completed = sum(r.completed for r in by_role)
+    # Headline figures are about clinical staff; the practice team is counted apart.
+    registered = sum(r.registered for r in progress.clinical_roles)
+    started = sum(r.started for r in progress.clinical_roles)
+    completed = sum(r.completed for r in progress.clinical_roles)
     reg_c, start_c, done_c = dc.count(registered), dc.count(started), dc.count(completed)
 
     fully_trained = (
@@ -84,6 +85,14 @@ def build(scope) -> Report:
         Headline("Started the training", start_c.display, dc.rate(start_c, reg_c).display),
         Headline("Completed the training", done_c.display, dc.rate(done_c, reg_c).display),
     ]
+    team_reg, team_done = dc.count(progress.team.registered), dc.count(progress.team.completed)
+    headlines.append(
+        Headline(
+            "Practice team trained (reception and administration)",
+            team_done.display,
+            dc.rate(team_done, team_reg).display,
+        )
+    )
     if fully_trained is not None:
         # Practices are organisations, not people: their count needs no suppression.
         headlines.append(

@@ -23,6 +23,7 @@ from training.models import (
     SurveyAnswer,
     SurveyResponse,
 )
+from training.rules import PRACTICE_TEAM_ROLES
 from training.survey import AGREE_VALUES, STATEMENTS
 
 FULLY_TRAINED_SHARE = 0.75
@@ -110,8 +111,13 @@ def _roll_up(cells: list[dict], field: str, labels: dict) -> list[ProgressRow]:
 
 @dataclass(frozen=True)
 class Progress:
-    by_area: list[ProgressRow]
-    by_role: list[ProgressRow]
+    by_area: list[ProgressRow]  # clinical staff only: "fully trained practice" is about them
+    by_role: list[ProgressRow]  # every role, the practice team as a row of its own
+    team: ProgressRow  # the practice team (reception, administration) in all
+
+    @property
+    def clinical_roles(self) -> list[ProgressRow]:
+        return [r for r in self.by_role if r.key not in PRACTICE_TEAM_ROLES]
 
 
 def progress(scope) -> Progress:
@@ -125,11 +131,20 @@ def progress(scope) -> Progress:
         area_field, label_field = "practice__icb_id", "practice__icb__name"
     cells = _progress_cells(scope, area_field, label_field)
     labels = {cell[area_field]: cell[label_field] for cell in cells}
+    clinical = [c for c in cells if c["professional_role"] not in PRACTICE_TEAM_ROLES]
+    team = [c for c in cells if c["professional_role"] in PRACTICE_TEAM_ROLES]
     return Progress(
-        by_area=sorted(_roll_up(cells, area_field, labels), key=lambda r: r.label),
+        by_area=sorted(_roll_up(clinical, area_field, labels), key=lambda r: r.label),
         by_role=sorted(
             _roll_up(cells, "professional_role", dict(ProfessionalRole.choices)),
             key=lambda r: r.key,
+        ),
+        team=ProgressRow(
+            key="practice_team",
+            label="Practice team",
+            registered=sum(c["registered"] for c in team),
+            started=sum(c["started"] for c in team),
+            completed=sum(c["completed"] for c in team),
         ),
     )
 

@@ -183,3 +183,25 @@ def test_confidence_counts_kept_on_write_match_a_full_rebuild(
     only_alice = confidence(Scope(icb=clinician.practice.icb, practice=clinician.practice))
     assert (only_alice.with_before, only_alice.pairs) == (1, 1)
     assert {s.key: s.agree_after for s in only_alice.statements}["refer"] == 1
+
+
+@pytest.mark.django_db
+def test_the_practice_team_is_counted_apart_from_clinical_staff(clinician, practice, course):
+    """Issue 15: "fully trained practice" stays about clinical staff; the team has its own row."""
+    from tests import factories
+    from training.models import Module
+
+    Module.objects.update(for_practice_team=True)  # the test course: one route for everyone
+    receptionist = factories.UserFactory(
+        email="front.desk@nhs.net", practice=practice, professional_role="practice_staff"
+    )
+    for module in course:
+        _submit(receptionist, module, correct=True)
+
+    figures = progress(Scope(icb=practice.icb))
+
+    assert [(r.registered, r.completed) for r in figures.by_area] == [(1, 0)]  # Alice only
+    assert (figures.team.registered, figures.team.completed) == (1, 1)
+    roles = {r.key: (r.registered, r.completed) for r in figures.by_role}
+    assert roles["practice_staff"] == (1, 1) and roles["gp"] == (1, 0)
+    assert [r.key for r in figures.clinical_roles] == ["gp"]
