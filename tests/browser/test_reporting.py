@@ -55,3 +55,31 @@ def test_icb_admin_dashboard_filters_and_downloads(page):
     with page.expect_download() as pdf_download:
         page.get_by_role("link", name="Report as PDF").click()
     assert pdf_download.value.path().read_bytes().startswith(b"%PDF")
+
+
+def test_an_icb_admin_takes_a_module_and_the_dashboard_does_not_change(page):
+    """Issue 15, tried as a new user would: the admin learns; no figure counts them."""
+    import re
+
+    from tests.browser.test_training_journey import _answer_quiz, _go, _read_module, _survey
+
+    content_load(course=read_course())
+    modules = list(Module.objects.filter(for_clinicians=True).order_by("order"))
+    practice = PracticeFactory(ods_code="P00002", name="Birch Surgery", icb=icb("QWO"))
+    for _ in range(6):
+        complete(UserFactory(practice=practice, professional_role="gp"), modules)
+
+    sign_in(page, "icb.admin@example.org")
+    _go(page, lambda: page.goto("/reporting/"))
+    before = page.locator("main").inner_text()
+
+    _go(page, lambda: page.get_by_role("link", name="My training").first.click())
+    _go(page, lambda: page.get_by_role("link", name="Confidence survey before training").click())
+    _survey(page)
+    _read_module(page, modules[0].title)
+    _answer_quiz(page, correctly=True)
+    expect(page.locator(".nhsuk-panel__title")).to_have_text("You passed")
+    expect(page.get_by_role("link", name=re.compile("^Next module"))).to_be_visible()
+
+    _go(page, lambda: page.goto("/reporting/"))
+    assert page.locator("main").inner_text() == before
