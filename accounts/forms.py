@@ -73,7 +73,8 @@ class PracticeCodeField(forms.CharField):
         kwargs.setdefault("label", "Your GP practice's ODS code")
         kwargs.setdefault(
             "help_text",
-            "A letter and 5 numbers, for example B86001. Your practice manager can tell you.",
+            "A letter and 5 numbers, as printed on your practice's letters. Your practice "
+            "manager can tell you.",
         )
         kwargs.setdefault("max_length", 10)
         kwargs.setdefault("error_messages", {"required": "Enter your GP practice's ODS code"})

@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -108,7 +109,7 @@ def service_for_editor(user, pk) -> Service:
 
 def current_icbs() -> list[ICB]:
     """Return the ICBs in existence today, by name, for choosing an area."""
-    return list(ICB.objects.current().order_by("name"))
+    return list(ICB.objects.current().order_by(Lower("name")))
 
 
 def home_icb_code(user) -> str | None:

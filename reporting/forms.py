@@ -2,6 +2,7 @@
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models.functions import Lower
 
 from accounts.models import ICB, Practice, ProfessionalRole
 from core.layout import Layout, Submit
@@ -35,7 +36,7 @@ class ReportFilterForm(forms.Form):
         fields = ["start", "end", "practice", "professional_role"]
         if user.is_site_admin:
             self.fields["icb"].choices = [("", "England (all ICBs)")] + [
-                (i.pk, i.short_name) for i in ICB.objects.current().order_by("name")
+                (i.pk, i.short_name) for i in ICB.objects.current().order_by(Lower("name"))
             ]
             fields.insert(0, "icb")
         else:
@@ -43,7 +44,7 @@ class ReportFilterForm(forms.Form):
         if icb is not None:
             self.fields["practice"].choices = [("", "All practices")] + [
                 (p.ods_code, f"{p.name} ({p.ods_code})")
-                for p in Practice.objects.filter(icb=icb).order_by("name")
+                for p in Practice.objects.filter(icb=icb).order_by(Lower("name"))
             ]
         else:
             self.fields["practice"].choices = [("", "Choose an ICB first")]

@@ -95,7 +95,8 @@ class TestDirectoryPage:
         html = clinician_client.get(URL).content.decode()
         assert "Not checked for over 12 months (Checked 2 June 2025)" in html
         assert "Details not checked yet" in html  # the national seed, until someone checks
-        assert "Still to check: Check before go-live: phone number and opening hours" in html
+        # The curators' own note on what is left to check is theirs, not the clinicians'.
+        assert "Check before go-live" not in html
 
     def test_retired_services_are_not_listed(self, clinician_client, wy_service):
         wy_service.retired_at = timezone.now()
@@ -260,3 +261,23 @@ class TestServicesForIcb:
         ServiceFactory(last_verified_on=timezone.localdate() - datetime.timedelta(days=400))
         (service,) = services_for_icb("QWO")
         assert service.verification.is_stale
+
+
+@pytest.mark.django_db
+def test_the_icb_list_sorts_without_regard_to_case(icbs):
+    """Issue 17: a board whose name starts in lower case is not sent to the end of the list."""
+    import datetime
+
+    from accounts.models import ICB
+    from referrals.selectors import current_icbs
+
+    ICB.objects.create(
+        ods_code="ZZ1",
+        name="aardvark test ICB",
+        region="Test",
+        valid_from=datetime.date(2020, 1, 1),
+    )
+    names = [icb.name for icb in current_icbs()]
+
+    assert names[0] == "aardvark test ICB"
+    assert names == sorted(names, key=str.lower)
