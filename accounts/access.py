@@ -4,6 +4,8 @@ from functools import wraps
 
 from django.core.exceptions import PermissionDenied
 
+from accounts.models import Role
+
 
 def clinician_required(view):
     """Refuse anyone but a clinician with 403; sign-in is already required by middleware."""
@@ -17,7 +19,7 @@ def clinician_required(view):
     return wrapped
 
 
-LEARNER_ROLES = frozenset({"clinician", "icb_admin", "site_admin"})
+LEARNER_ROLES = frozenset({Role.CLINICIAN, Role.ICB_ADMIN, Role.SITE_ADMIN})
 
 
 def learner_required(view):

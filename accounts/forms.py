@@ -35,14 +35,6 @@ def email_domain_accepted(email: str) -> bool:
     )
 
 
-def clean_address(value: str) -> str:
-    """Return an address in the one form accounts use, or refuse one no account can have."""
-    email = normalise_email(value)
-    if not is_plain_address(email):
-        raise ValidationError(INVALID_EMAIL, code="invalid")
-    return email
-
-
 class EmailAddressField(forms.EmailField):
     """An email address, normalised the way accounts are stored, found and locked."""
 
@@ -63,7 +55,10 @@ class EmailAddressField(forms.EmailField):
         return normalise_email(super().to_python(value))
 
     def clean(self, value):
-        return clean_address(super().clean(value))
+        email = super().clean(value)
+        if email and not is_plain_address(email):  # no account can have this address
+            raise ValidationError(INVALID_EMAIL, code="invalid")
+        return email
 
 
 class PracticeCodeField(forms.CharField):
@@ -177,7 +172,7 @@ class SignUpForm(forms.Form):
     def clean_email(self):
         # Whether an account already has this address is not said here: the sign-up service
         # emails the address's owner instead, so the page reads the same either way.
-        email = clean_address(self.cleaned_data["email"])
+        email = self.cleaned_data["email"]
         if not email_domain_accepted(email):
             domains = " or ".join(settings.ACCEPTED_EMAIL_DOMAINS)
             raise ValidationError(

@@ -61,9 +61,10 @@ def user_sign_up(
 
     The caller answers every sign-up the same way, so nobody learns from the page whether an
     account exists. What differs goes only to the address's owner: a new account gets its
-    verification link; an unverified one a fresh link; a verified one a note that someone tried
-    to sign up with it. Two submits at once (a double click) make one account: the second finds
-    the first's row, in a savepoint so the request's transaction goes on.
+    verification link; an account nobody has confirmed takes the new details and password and
+    a fresh link (not for a repeat within SIGN_UP_REPEAT_QUIET, a double click); a confirmed
+    one a note that someone tried to sign up with it. Two submits at once make one account:
+    the second finds the first's row, in a savepoint so the request's transaction goes on.
     """
     email = normalise_email(email)
     existing = User.objects.filter(email=email).first()
@@ -149,17 +150,12 @@ def verification_resend(*, email: str, request) -> bool:
 
 def send_sign_up_attempt_email(*, user: User, request) -> None:
     """Tell an account's owner that someone tried to sign up with their address."""
-    context = {
-        "user": user,
-        "sign_in_url": request.build_absolute_uri(reverse("accounts:login")),
-        "reset_url": request.build_absolute_uri(reverse("accounts:password_reset")),
-        "service_name": settings.SERVICE_NAME,
-    }
-    send_mail(
-        subject=f"Someone tried to create a {settings.SERVICE_NAME} account with your address",
-        message=render_to_string("accounts/email/sign_up_attempt.txt", context),
-        from_email=None,
-        recipient_list=[user.email],
+    _email(
+        user,
+        f"Someone tried to create a {settings.SERVICE_NAME} account with your address",
+        "accounts/email/sign_up_attempt.txt",
+        sign_in_url=request.build_absolute_uri(reverse("accounts:login")),
+        reset_url=request.build_absolute_uri(reverse("accounts:password_reset")),
     )
 
 
@@ -172,14 +168,20 @@ def send_verification_email(*, user: User, request) -> None:
             "token": email_verification_token.make_token(user),
         },
     )
-    context = {
-        "user": user,
-        "url": request.build_absolute_uri(path),
-        "service_name": settings.SERVICE_NAME,
-    }
+    _email(
+        user,
+        f"Confirm your email address for {settings.SERVICE_NAME}",
+        "accounts/email/verify_email.txt",
+        url=request.build_absolute_uri(path),
+    )
+
+
+def _email(user: User, subject: str, template: str, **context) -> None:
+    """Send the user a plain-text email rendered from the template."""
+    context.update(user=user, service_name=settings.SERVICE_NAME)
     send_mail(
-        subject=f"Confirm your email address for {settings.SERVICE_NAME}",
-        message=render_to_string("accounts/email/verify_email.txt", context),
+        subject=subject,
+        message=render_to_string(template, context),
         from_email=None,
         recipient_list=[user.email],
     )

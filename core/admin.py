@@ -59,35 +59,25 @@ class AuditedAdmin(admin.ModelAdmin):
 
     def log_addition(self, request, obj, message):
         entry = super().log_addition(request, obj, message)
-        audit_record(
-            action=AuditAction.ADMIN_ADDED,
-            request=request,
-            target=admin_target(obj),
-            detail=admin_change_detail(message),
-        )
+        self._audit(request, AuditAction.ADMIN_ADDED, obj, admin_change_detail(message))
         return entry
 
     def log_change(self, request, obj, message):
         entry = super().log_change(request, obj, message)
-        audit_record(
-            action=AuditAction.ADMIN_CHANGED,
-            request=request,
-            target=admin_target(obj),
-            detail=admin_change_detail(message),
-        )
+        self._audit(request, AuditAction.ADMIN_CHANGED, obj, admin_change_detail(message))
         return entry
 
     def log_deletions(self, request, queryset):
         entries = super().log_deletions(request, queryset)
         objects = list(queryset)
+        detail = "deleted" if len(objects) == 1 else f"deleted, one of {len(objects)}"
         for obj in objects:
-            audit_record(
-                action=AuditAction.ADMIN_DELETED,
-                request=request,
-                target=admin_target(obj),
-                detail="deleted" if len(objects) == 1 else f"deleted, one of {len(objects)}",
-            )
+            self._audit(request, AuditAction.ADMIN_DELETED, obj, detail)
         return entries
+
+    @staticmethod
+    def _audit(request, action: AuditAction, obj, detail: str) -> None:
+        audit_record(action=action, request=request, target=admin_target(obj), detail=detail)
 
 
 class ReadOnlyAdmin(AuditedAdmin):

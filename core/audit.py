@@ -13,8 +13,8 @@ def client_ip(request) -> str | None:
     Behind TRUSTED_PROXY_COUNT load balancers or proxies that each append to X-Forwarded-For,
     the client is the entry the outermost one appended: counted from the right, so addresses a
     client puts in the header itself are never believed. With no trusted proxy (the default),
-    or a header too short or not an address, it is the connection's own address. Sign-in
-    throttling (AXES_CLIENT_IP_CALLABLE) and the audit log both use this.
+    or a header too short or not an address, it is the connection's own address. The audit log
+    uses this; throttling uses client_network, built on it.
     """
     if request is None:
         return None
@@ -40,20 +40,13 @@ def client_network(request) -> str | None:
     stands for it (a valid address, as django-axes stores). The audit log keeps the full address.
     """
     address = client_ip(request)
-    if address is None:
-        return None
-    parsed = ipaddress.ip_address(address) if _is_address(address) else None
-    if parsed is None or parsed.version == 4:
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:  # None, or a REMOTE_ADDR that is not an address
+        return address
+    if parsed.version == 4:
         return address
     return str(ipaddress.ip_network(f"{parsed}/64", strict=False).network_address)
-
-
-def _is_address(value: str) -> bool:
-    try:
-        ipaddress.ip_address(value)
-    except ValueError:
-        return False
-    return True
 
 
 def audit_record(

@@ -25,6 +25,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from accounts.models import Role
 from reporting.models import ConfidenceStat, LearnerProgress, ModuleStat, QuestionStat
 from training.models import (
     Attempt,
@@ -36,7 +37,7 @@ from training.models import (
     SurveyPhase,
     SurveyResponse,
 )
-from training.rules import PATHWAYS, PRACTICE_TEAM, PRACTICE_TEAM_ROLES, pathway_field, pathway_for
+from training.rules import PATHWAYS, PRACTICE_TEAM, PRACTICE_TEAM_ROLES, pathway_field, route_field
 from training.survey import AGREE_VALUES
 
 BATCH = 5000
@@ -45,7 +46,7 @@ BATCH = 5000
 # Only practice staff's training counts in reports (clinicians and the practice team, whose
 # user role is "clinician"); ICB and site admins may take the training to know what they
 # report on, and never count.
-COUNTED_ROLE = "clinician"
+COUNTED_ROLE = Role.CLINICIAN
 
 
 def counts_in_reports(user) -> bool:
@@ -190,7 +191,7 @@ def learner_started(*, user, when) -> None:
 
 def learner_completion_check(*, user) -> None:
     """Set when the learner finished the course, once every active module is complete."""
-    field = pathway_field(pathway_for(user.professional_role))
+    field = route_field(user.professional_role)
     total = Module.objects.filter(is_active=True, **{field: True}).count()
     mine = ModuleCompletion.objects.filter(
         user=user, module__is_active=True, **{f"module__{field}": True}
@@ -283,11 +284,11 @@ def learner_progress_rebuild() -> int:
     for pathway in PATHWAYS:
         field = pathway_field(pathway)
         active = Module.objects.filter(is_active=True, **{field: True}).count()
+        if not active:
+            continue
         on_route = Q(user__professional_role__in=PRACTICE_TEAM_ROLES)
         if pathway != PRACTICE_TEAM:
             on_route = ~on_route
-        if not active:
-            continue
         finished.update(
             {
                 row["user_id"]: row["last"]

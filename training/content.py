@@ -10,6 +10,7 @@ from training.rules import (
     CLINICAL,
     PATHWAYS,
     module_minutes,
+    split_sources,
     stated_time_is_honest,
     words_to_read,
 )
@@ -79,8 +80,8 @@ def _page(path: Path, number: int) -> PageSpec:
     first, _, body = text.partition("\n")
     if not first.startswith("# "):
         raise ContentError(f"{path}: the first line must be the title as '# Title'")
-    sources = re.split(r"^## Sources\s*$", body, maxsplit=1, flags=re.MULTILINE)
-    if len(sources) < 2 or not re.search(r"^\s*[-*] \S", sources[1], flags=re.MULTILINE):
+    _, sources = split_sources(body)
+    if sources is None or not re.search(r"^\s*[-*] \S", sources, flags=re.MULTILINE):
         raise ContentError(f"{path}: needs a '## Sources' section listing at least one source")
     return PageSpec(number=number, title=first[2:].strip(), body=body.strip())
 

@@ -88,6 +88,11 @@ def pathway_for(professional_role: str) -> str:
     return PRACTICE_TEAM if professional_role in PRACTICE_TEAM_ROLES else CLINICAL
 
 
+def route_field(professional_role: str) -> str:
+    """Return the Module flag of the route someone with this professional role follows."""
+    return pathway_field(pathway_for(professional_role))
+
+
 def pathway_field(pathway: str) -> str:
     """Return the Module field that says whether a module is on this route."""
     return {CLINICAL: "for_clinicians", PRACTICE_TEAM: "for_practice_team"}[pathway]
@@ -100,9 +105,18 @@ STATED_TIME_TOLERANCE = 0.25
 _MARKUP = re.compile(r"[#*_`>|\[\]()]+|https?://\S+")
 
 
+_SOURCES_HEADING = re.compile(r"^## Sources\s*$", re.MULTILINE)
+
+
+def split_sources(markdown: str) -> tuple[str, str | None]:
+    """Return a page's text before its "## Sources" heading, and the list after it (or None)."""
+    parts = _SOURCES_HEADING.split(markdown, maxsplit=1)
+    return parts[0], (parts[1] if len(parts) > 1 else None)
+
+
 def words_to_read(markdown: str) -> int:
     """Return the words a learner reads on a page: its text without the Sources list or markup."""
-    body = re.split(r"^## Sources\s*$", markdown, maxsplit=1, flags=re.MULTILINE)[0]
+    body, _ = split_sources(markdown)
     return len(_MARKUP.sub(" ", body).split())
 
 

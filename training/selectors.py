@@ -140,8 +140,9 @@ def training_overview(user) -> TrainingOverview:
 
 def modules_for(user):
     """Return the active modules on this user's route (clinical, or practice team)."""
-    field = rules.pathway_field(rules.pathway_for(user.professional_role))
-    return Module.objects.filter(is_active=True, **{field: True})
+    return Module.objects.filter(
+        is_active=True, **{rules.route_field(user.professional_role): True}
+    )
 
 
 def module_for_learner(slug: str, user=None) -> Module:

@@ -35,6 +35,7 @@ from training.models import (
     SurveyResponse,
     refresh_by_for,
 )
+from training.selectors import modules_for
 
 
 @transaction.atomic
@@ -247,11 +248,6 @@ def survey_submit(*, user, phase: str, version: str, answers: dict[str, int]) ->
     return response
 
 
-def pathway_field_for(user) -> str:
-    """Return the Module flag of the route this user's training follows."""
-    return rules.pathway_field(rules.pathway_for(user.professional_role))
-
-
 def certificate_issue_if_complete(*, user, version: str) -> Certificate | None:
     """Issue the learner's certificate when every module is completed and the after-survey is in.
 
@@ -262,7 +258,7 @@ def certificate_issue_if_complete(*, user, version: str) -> Certificate | None:
         return existing
     # Meta.ordering is not applied to aggregate queries: order explicitly.
     modules = (
-        Module.objects.filter(is_active=True, **{pathway_field_for(user): True})
+        modules_for(user)
         .annotate(done=Count("completions", filter=Q(completions__user=user)))
         .order_by("order")
     )
