@@ -312,3 +312,36 @@ def test_password_reset_emails_share_the_hourly_limit(client, clinician, on_comm
         on_commit(client.post, reverse("accounts:password_reset"), {"email": "alice@nhs.net"})
 
     assert len(mail.outbox) == 2
+
+
+HOSTILE = [
+    "",
+    " ",
+    "\x00",
+    "a" * 100_000,
+    "\U0001f600@nhs.net",
+    "x@nhs.net\x00",
+    "<script>@nhs.net",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE)
+def test_hostile_input_to_the_resend_form_gets_a_message_not_a_500(client, icbs, value):
+    response = client.post(reverse("accounts:verification_resend"), {"email": value})
+
+    assert response.status_code in (200, 302)
+    if response.status_code == 200:
+        assert "nhsuk-error-summary" in response.content.decode()
+
+
+@pytest.mark.parametrize("value", [*HOSTILE, TEST_PASSWORD + "\x00"])
+def test_hostile_input_to_the_confirm_form_gets_a_message_not_a_500(
+    client, unverified, on_commit, value
+):
+    on_commit(client.post, reverse("accounts:verification_resend"), {"email": EMAIL})
+    response = client.post(links_sent()[-1], {"password": value})
+
+    assert response.status_code == 200
+    assert "nhsuk-error-summary" in response.content.decode()
+    unverified.refresh_from_db()
+    assert not unverified.is_active
