@@ -1,28 +1,23 @@
-"""The dashboard's filters: date range, practice and professional role (and ICB for site admins)."""
+"""The dashboard's filters: a whole period, practice and professional role (and ICB for site
+admins)."""
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 from accounts.models import ICB, Practice, ProfessionalRole
 from core.layout import Layout, Submit
+from reporting import periods
 
 
 class ReportFilterForm(forms.Form):
     icb = forms.ChoiceField(label="Area", required=False)
-    start = forms.DateField(
-        label="From",
+    period = forms.ChoiceField(
+        label="Period",
         required=False,
-        help_text="For example, 2026-04-01",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date, like 2026-04-01"},
-    )
-    end = forms.DateField(
-        label="To",
-        required=False,
-        help_text="For example, 2026-11-30",
-        widget=forms.DateInput(attrs={"type": "date"}),
-        error_messages={"invalid": "Enter a real date, like 2026-11-30"},
+        help_text="Whole months, quarters or financial years (April to March)",
+        error_messages={"invalid_choice": "Choose a period from the list"},
     )
     practice = forms.ChoiceField(label="Practice", required=False)
     professional_role = forms.ChoiceField(
@@ -33,7 +28,9 @@ class ReportFilterForm(forms.Form):
 
     def __init__(self, *args, user, icb: ICB | None, **kwargs):
         super().__init__(*args, **kwargs)
-        fields = ["start", "end", "practice", "professional_role"]
+        self.today = timezone.localdate()
+        self.fields["period"].choices = periods.choices(self.today)
+        fields = ["period", "practice", "professional_role"]
         if user.is_site_admin:
             self.fields["icb"].choices = [("", "England (all ICBs)")] + [
                 (i.pk, i.short_name) for i in ICB.objects.current().order_by(Lower("name"))
@@ -55,9 +52,5 @@ class ReportFilterForm(forms.Form):
         self.helper.disable_csrf = True
         self.helper.layout = Layout(*fields, Submit("Apply filters"))
 
-    def clean(self):
-        cleaned = super().clean()
-        start, end = cleaned.get("start"), cleaned.get("end")
-        if start and end and start > end:
-            self.add_error("end", "The end date must be the same as or after the start date")
-        return cleaned
+    def clean_period(self) -> periods.Period:
+        return periods.find(self.cleaned_data.get("period") or periods.ALL, self.today)

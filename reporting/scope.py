@@ -19,6 +19,12 @@ class Scope:
     end: datetime.date | None = None
     practice: Practice | None = None
     professional_role: str = ""
+    period_label: str = "All months"
+
+    @property
+    def filtered(self) -> bool:
+        """Return True if a practice or professional role narrows the figures."""
+        return bool(self.practice or self.professional_role)
 
     @property
     def area_name(self) -> str:

@@ -8,10 +8,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Count, DateField, Exists, OuterRef, Q, Sum, Value
-from django.db.models.functions import Cast, TruncMonth
+from django.db.models.functions import Cast, Lower, TruncMonth
 from django.utils import timezone
 
-from accounts.models import ProfessionalRole, Role, User
+from accounts.models import ICB, ProfessionalRole, Role, User
 from referrals.models import ServiceType
 from reporting.models import ConfidenceStat, ModuleStat, QuestionStat
 from reporting.summaries import month_start
@@ -27,6 +27,7 @@ from training.rules import PRACTICE_TEAM_ROLES
 from training.survey import AGREE_VALUES, STATEMENTS
 
 FULLY_TRAINED_SHARE = 0.75
+MIN_ANSWERS = 8  # a question is listed among the hardest once answered this often
 
 
 def _day_start(day: datetime.date) -> datetime.datetime:
@@ -225,7 +226,7 @@ def hardest_questions(scope, limit: int = 10) -> list[HardQuestion]:
             .values(*QUESTION_FIELDS)
             .annotate(n=Sum("answered"), wrong=Sum("wrong"))
         )
-    top = rows.filter(n__gte=5).order_by("-wrong", "question_id")[:limit]
+    top = rows.filter(n__gte=MIN_ANSWERS).order_by("-wrong", "question_id")[:limit]
     return [
         HardQuestion(
             r["question__module__title"],
@@ -385,9 +386,11 @@ def screening_figures(scope) -> dict:
     return figures
 
 
-def monthly(scope) -> list[tuple[datetime.date, int, int]]:
-    """Return (month, module completions, screenings) for each month with either (one query).
+def monthly(scope) -> list[tuple[datetime.date, int, int, int]]:
+    """Return (month, module completions, screenings, PTSD assessments arranged) per month.
 
+    Every month from the first with any figure (or the period's start) to the period's end (or
+    this month) is listed, zeros included, so that a chart of them has no hidden gaps. One query.
     Completions come from the ModuleStat summary (whole months); a single practice is counted
     directly.
     """
@@ -406,19 +409,107 @@ def monthly(scope) -> list[tuple[datetime.date, int, int]]:
             .annotate(n=Sum("completions"))
             .filter(n__gt=0)
         )
-    # Both halves give the month as a date, so the union's column has one type.
-    screenings = (
-        _screenings(scope)
-        .annotate(month=Cast(TruncMonth("created_at"), DateField()))
-        .values("month")
-        .annotate(n=Count("pk"))
-    )
+    # Every part gives the month as a date, so the union's column has one type.
+    screenings = _screenings(scope).annotate(month=Cast(TruncMonth("created_at"), DateField()))
+    arranged = screenings.filter(flag_ptsd_assessment=True, outcome__ptsd_assessment_arranged=True)
     rows = (
         completions.annotate(kind=Value(0))
         .order_by()
-        .union(screenings.annotate(kind=Value(1)).order_by(), all=True)
+        .union(
+            screenings.values("month").annotate(n=Count("pk"), kind=Value(1)).order_by(),
+            arranged.values("month").annotate(n=Count("pk"), kind=Value(2)).order_by(),
+            all=True,
+        )
     )
     months: dict[datetime.date, list[int]] = {}
     for row in rows:
-        months.setdefault(month_start(row["month"]), [0, 0])[row["kind"]] = row["n"]
-    return [(m, c, s) for m, (c, s) in sorted(months.items())]
+        months.setdefault(month_start(row["month"]), [0, 0, 0])[row["kind"]] = row["n"]
+    if not months and not scope.start:
+        return []
+    first = scope.start.replace(day=1) if scope.start else min(months)
+    last = month_start(min(scope.end, timezone.localdate()) if scope.end else timezone.localdate())
+    series = []
+    month = first
+    while month <= last:
+        series.append((month, *months.get(month, [0, 0, 0])))
+        month = (month + datetime.timedelta(days=32)).replace(day=1)
+    return series
+
+
+@dataclass(frozen=True)
+class BoardFigures:
+    """One ICB's figures for the England view (raw counts: disclosure control comes later)."""
+
+    ods_code: str
+    name: str
+    practices: int
+    fully_trained_practices: int
+    registered: int
+    completed: int
+    ptsd_recommended: int
+    ptsd_arranged: int
+    has_stalking_service: bool
+
+
+def boards(scope) -> list[BoardFigures]:
+    """Return every current ICB's training, PTSD and directory figures for the period.
+
+    Three queries, whatever the number of practices: clinical staff by practice (to count fully
+    trained practices), screenings by ICB, and local specialist stalking services by ICB. The
+    practice and role filters do not apply: this compares whole boards.
+    """
+    whole = type(scope)(icb=None, start=scope.start, end=scope.end)
+    completed = Q(learner_progress__completed_at__isnull=False) & _period(
+        whole, "learner_progress__completed_at"
+    )
+    by_practice = (
+        clinicians(whole)
+        .exclude(professional_role__in=PRACTICE_TEAM_ROLES)
+        .values("practice_id", "practice__icb_id")
+        .annotate(registered=Count("pk"), completed=Count("pk", filter=completed))
+        .order_by()
+    )
+    staff: dict[str, list[int]] = {}
+    for row in by_practice:
+        totals = staff.setdefault(row["practice__icb_id"], [0, 0, 0, 0])
+        totals[0] += 1
+        totals[1] += row["completed"] >= FULLY_TRAINED_SHARE * row["registered"] > 0
+        totals[2] += row["registered"]
+        totals[3] += row["completed"]
+    ptsd = {
+        row["icb_id"]: row
+        for row in _screenings(whole)
+        .filter(flag_ptsd_assessment=True)
+        .values("icb_id")
+        .annotate(
+            n=Count("pk"), arranged=Count("pk", filter=Q(outcome__ptsd_assessment_arranged=True))
+        )
+        .order_by()
+    }
+    current = ICB.objects.current().annotate(
+        stalking_services=Count(
+            "referral_services",
+            filter=Q(
+                referral_services__service_type=ServiceType.STALKING_ADVOCACY,
+                referral_services__retired_at__isnull=True,
+            ),
+        )
+    )
+    figures = []
+    for icb in current.order_by(Lower("name")):
+        practices, trained, registered, done = staff.get(icb.pk, [0, 0, 0, 0])
+        screened = ptsd.get(icb.pk, {"n": 0, "arranged": 0})
+        figures.append(
+            BoardFigures(
+                ods_code=icb.pk,
+                name=icb.short_name,
+                practices=practices,
+                fully_trained_practices=trained,
+                registered=registered,
+                completed=done,
+                ptsd_recommended=screened["n"],
+                ptsd_arranged=screened["arranged"],
+                has_stalking_service=icb.stalking_services > 0,
+            )
+        )
+    return figures

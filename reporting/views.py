@@ -11,6 +11,7 @@ from core.audit import audit_record
 from core.csvsafe import SafeWriter
 from core.models import AuditAction
 from core.pdf import render_pdf
+from reporting import disclosure as dc
 from reporting import presenters
 from reporting.forms import ReportFilterForm
 from reporting.scope import Scope, allowed_icb, require_report_viewer
@@ -27,10 +28,12 @@ def _scope(request) -> tuple[Scope, ReportFilterForm]:
         if icb and data.get("practice"):
             # Only a practice in the scope's ICB: the form's choices already enforce it.
             practice = Practice.objects.filter(icb=icb, ods_code=data["practice"]).first()
+        period = data["period"]
         scope = Scope(
             icb=icb,
-            start=data.get("start"),
-            end=data.get("end"),
+            start=period.start,
+            end=period.end,
+            period_label=period.label,
             practice=practice,
             professional_role=data.get("professional_role") or "",
         )
@@ -50,6 +53,7 @@ def dashboard(request):
             "form": form,
             "scope": scope,
             "query": request.GET.urlencode(),
+            "disclosure": dc.EXPLANATION,
         },
     )
 
@@ -70,6 +74,11 @@ def export_csv(request):
         f'attachment; filename="spotting-stalking-report-{timezone.localdate():%Y-%m-%d}.csv"'
     )
     writer = SafeWriter(response)
+    # First what the file holds, so that a copy passed on says its own period and filters.
+    for label, value in report.context:
+        writer.writerow([label, value])
+    writer.writerow(["Made on", f"{timezone.localtime():%Y-%m-%d %H:%M}"])
+    writer.writerow([])
     writer.writerow(["area", "table", "row", "column", "value"])
     for headline in report.headlines:
         writer.writerow([report.area, "Headlines", headline.label, "value", headline.value])
@@ -98,6 +107,7 @@ def report_pdf(request):
             "report": report,
             "scope": scope,
             "generated": timezone.localtime(),
+            "pdf": True,  # the PDF draws the SPC charts; the bar charts' numbers are in tables
         },
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")

@@ -1,6 +1,6 @@
 """Settings shared by every environment; everything that varies comes from the environment."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import environ
@@ -126,6 +126,8 @@ SIGN_IN_ADDRESS_FAILURE_LIMIT = env.int("SIGN_IN_ADDRESS_FAILURE_LIMIT", default
 VERIFICATION_RESEND_LIMIT = env.int("VERIFICATION_RESEND_LIMIT", default=5)
 # Years after which a certificate should be refreshed by taking the course again.
 TRAINING_REFRESH_YEARS = env.int("TRAINING_REFRESH_YEARS", default=3)
+# The first month reports offer as a period (the service began in the 2024 to 2025 year).
+REPORTING_FIRST_MONTH = date.fromisoformat(env.str("REPORTING_FIRST_MONTH", default="2024-04-01"))
 # Requests a minute one address may make to the public Open Referral UK API.
 API_RATE_LIMIT = env.int("API_RATE_LIMIT", default=120)
 API_RATE_LIMIT_PREFIX = "/api/"

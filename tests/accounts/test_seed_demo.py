@@ -1,3 +1,5 @@
+"""The contract's demo accounts from `seed_demo` (the demo population: tests/reporting)."""
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -9,8 +11,8 @@ from accounts.models import Role, User
 class TestSeedDemo:
     def test_creates_contract_accounts_idempotently(self, settings, icbs):
         settings.DEBUG = True
-        call_command("seed_demo")
-        call_command("seed_demo")
+        call_command("seed_demo", "--without-population")
+        call_command("seed_demo", "--without-population")
         assert User.objects.count() == 7
         gp = User.objects.get(email="gp@example.org")
         assert gp.check_password(DEMO_PASSWORD)
@@ -21,10 +23,11 @@ class TestSeedDemo:
         assert User.objects.get(email="icb.admin.cm@example.org").icb_id == "QYG"
         assert User.objects.get(email="admin@example.org").role == Role.SITE_ADMIN
 
-    def test_refused_when_debug_is_off(self, settings, icbs):
+    @pytest.mark.parametrize("extra", [[], ["--without-population"], ["--refresh-population"]])
+    def test_refused_when_debug_is_off(self, settings, icbs, extra):
         settings.DEBUG = False
-        with pytest.raises(CommandError, match="Refusing"):
-            call_command("seed_demo")
+        with pytest.raises(CommandError, match="Refusing.*DEBUG is off.*--force"):
+            call_command("seed_demo", *extra)
         assert not User.objects.exists()
-        call_command("seed_demo", "--force")
+        call_command("seed_demo", "--force", "--without-population")
         assert User.objects.count() == 7
