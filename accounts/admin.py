@@ -19,7 +19,8 @@ class ICBAdmin(AuditedAdmin):
 
 @admin.register(Practice)
 class PracticeAdmin(AuditedAdmin):
-    list_display = ["ods_code", "name", "postcode", "icb"]
+    list_display = ["ods_code", "name", "postcode", "icb", "closed_on"]
+    list_filter = [("closed_on", admin.EmptyFieldListFilter)]
     search_fields = ["ods_code", "name", "postcode"]
     list_select_related = ["icb"]
     autocomplete_fields = ["icb"]

@@ -78,6 +78,8 @@ class PracticeCodeField(forms.CharField):
             forms.TextInput(attrs={"class": "nhsuk-input--width-10", "spellcheck": "false"}),
         )
         super().__init__(**kwargs)
+        # The practice the user already belongs to: accepted even if it has since closed.
+        self.current = None
 
     def to_python(self, value):
         return super().to_python(value).strip().upper()
@@ -93,6 +95,13 @@ class PracticeCodeField(forms.CharField):
                 "with your practice manager",
                 params={"code": code},
                 code="unknown_practice",
+            )
+        if practice.is_closed and practice != self.current:
+            raise ValidationError(
+                "The GP practice with the ODS code %(code)s closed on %(date)s. Enter the ODS "
+                "code of the practice you work at now",
+                params={"code": code, "date": f"{practice.closed_on:%-d %B %Y}"},
+                code="closed_practice",
             )
         return practice
 
@@ -255,6 +264,7 @@ class ProfileForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         role_field = self.fields["professional_role"]
         role_field.choices = ProfessionalRole.choices
+        self.fields["practice"].current = self.instance.practice if self.instance.pk else None
         if self.instance.is_clinician:
             self.fields["practice"].required = True
             role_field.required = True

@@ -65,18 +65,31 @@ class ICB(models.Model):
 
 
 class Practice(models.Model):
-    """A GP practice, identified by its ODS code, in one ICB."""
+    """A GP practice, identified by its ODS code, in one ICB.
+
+    A practice that closes is kept, with the day it closed, so the people and screenings that
+    belong to it keep their history; it is never deleted by an import.
+    """
 
     ods_code = models.CharField("ODS code", max_length=10, unique=True)
     name = models.CharField(max_length=200)
     postcode = models.CharField(max_length=8)
     icb = models.ForeignKey(ICB, on_delete=models.PROTECT, related_name="practices")
+    closed_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The day the practice closed, as the ODS records it; empty while it is open.",
+    )
 
     class Meta:
         ordering = ["name"]
 
     def __str__(self):
         return f"{self.name} ({self.ods_code})"
+
+    @property
+    def is_closed(self) -> bool:
+        return self.closed_on is not None
 
 
 class Role(models.TextChoices):

@@ -1,8 +1,10 @@
 """Writes for accounts and organisations."""
 
 import csv
+import datetime
 import io
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -11,14 +13,16 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from accounts import epraccur
 from accounts.models import ICB, Practice, User, normalise_email
+from accounts.reference import load_sub_icb_locations
 from core.postcodes import is_postcode, normalise_postcode
 from core.ratelimit import rate_limit_hit
 
@@ -194,10 +198,23 @@ def user_verify_email(*, user: User) -> None:
     user.save(update_fields=["email_verified_at", "is_active"])
 
 
+SKIP_REASONS = {
+    "not_gp": "not GP practices (prescribing setting other than 4)",
+    "dormant": "dormant (status D) or retired (B)",
+    "proposed": "proposed, not yet open (status P)",
+    "closed_unknown": "closed practices not known here",
+}
+
+
 @dataclass
 class PracticeImportResult:
+    layout: str = ""  # "simple" or "epraccur"
     created: int = 0
     updated: int = 0
+    unchanged: int = 0
+    closed: int = 0  # of the updated, how many were marked closed
+    reopened: int = 0  # of the updated, how many had been closed and are open again
+    skipped: Counter = field(default_factory=Counter)  # rows left out on purpose, by reason
     errors: list[str] = field(default_factory=list)
 
     @property
@@ -205,14 +222,103 @@ class PracticeImportResult:
         return not self.errors
 
 
-def practices_import(*, text: str) -> PracticeImportResult:
-    """Create or update practices from CSV text; import nothing if any row is wrong.
+@dataclass(frozen=True)
+class _PracticeRow:
+    """One practice as a file describes it, checked and ready to store."""
 
-    Every bad row is reported with its line number (the header is line 1), so the whole
-    file can be corrected in one go.
+    ods_code: str
+    name: str
+    postcode: str
+    icb: ICB
+    closed_on: datetime.date | None = None
+    has_status: bool = False  # False: the file says nothing about opening or closing
+
+
+def practices_import(
+    *,
+    text: str | None = None,
+    data: bytes | None = None,
+    on: datetime.date | None = None,
+) -> PracticeImportResult:
+    """Create or update practices from a practice CSV or an ODS epraccur file; all or nothing.
+
+    The layout is told from the first line: a header naming ods_code is the practice CSV
+    (ods_code,name,postcode,icb_ods_code); 27 columns and no header is epraccur (see
+    accounts/epraccur.py and epraccur_rows). Every bad row is reported with its line number
+    (line 1 is the first line of the file), and if there is any, nothing is imported, so the
+    whole file can be corrected in one go. `data` is the file's bytes, which must be UTF-8 (a
+    byte order mark is allowed); `on` is the day whose ICBs practices are placed in (today).
     """
     result = PracticeImportResult()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    if data is not None:
+        text = _decode(data, result)
+        if text is None:
+            return result
+    text = (text or "").lstrip("\ufeff")
+    first = next(csv.reader(io.StringIO(text)), None)
+    if first is None:
+        result.errors.append("The file is empty")
+        return result
+    on = on or timezone.localdate()
+    icbs = {icb.ods_code: icb for icb in ICB.objects.all()}
+    if any(cell.strip().lower() == "ods_code" for cell in first):
+        result.layout = "simple"
+        rows = _simple_rows(text, icbs, on, result)
+    elif len(first) == epraccur.COLUMN_COUNT:
+        result.layout = "epraccur"
+        rows = epraccur_rows(text, icbs, on, result)
+    else:
+        result.errors.append(
+            f"Line 1: the header must name the columns {', '.join(PRACTICE_CSV_COLUMNS)} "
+            f"(or, for an ODS epraccur file, the line must have {epraccur.COLUMN_COUNT} values "
+            f"and no header); it has {len(first)} values"
+        )
+        return result
+    if result.errors:
+        return result
+    if result.layout == "simple" and not rows:
+        result.errors.append("The file has a header but no practices")
+        return result
+    _store(rows, result)
+    return result
+
+
+def _decode(data: bytes, result: PracticeImportResult) -> str | None:
+    """Return the file as text, or None after reporting each line that is not UTF-8.
+
+    ODS files are plain ASCII, which is UTF-8. A file in another encoding (a spreadsheet saved
+    as Windows-1252, say) is refused rather than guessed at, so that no name is stored garbled.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            result.errors.append(
+                f"Line {number}: not UTF-8 text (byte 0x{line[exc.start]:02X} at character "
+                f"{exc.start + 1}); save the file as UTF-8 (CSV UTF-8) and try again"
+            )
+    return None
+
+
+def _rows(reader, result: PracticeImportResult):
+    """Yield a CSV reader's rows; a line the csv module cannot read is reported, not raised."""
+    while True:
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            result.errors.append(f"Line {reader.line_num}: {exc}")
+            return
+
+
+def _simple_rows(text: str, icbs: dict, on, result: PracticeImportResult) -> list[_PracticeRow]:
+    """Check a practice CSV (with header ods_code,name,postcode,icb_ods_code)."""
+    reader = csv.DictReader(io.StringIO(text))
     header = tuple((name or "").strip() for name in (reader.fieldnames or ()))
     missing = [c for c in PRACTICE_CSV_COLUMNS if c not in header]
     if missing:
@@ -220,14 +326,11 @@ def practices_import(*, text: str) -> PracticeImportResult:
             f"Line 1: the header must name the columns {', '.join(PRACTICE_CSV_COLUMNS)}; "
             f"missing {', '.join(missing)}"
         )
-        return result
+        return []
     reader.fieldnames = list(header)
-
-    icbs = {icb.ods_code: icb for icb in ICB.objects.all()}
-    today = timezone.localdate()
     seen: dict[str, int] = {}
-    valid_rows = []
-    for row in reader:
+    rows = []
+    for row in _rows(reader, result):
         line = reader.line_num
         if None in row:
             result.errors.append(f"Line {line}: too many values (expected {len(header)})")
@@ -235,16 +338,8 @@ def practices_import(*, text: str) -> PracticeImportResult:
         values = {c: (row.get(c) or "").strip() for c in PRACTICE_CSV_COLUMNS}
         problems = []
         ods = values["ods_code"].upper()
-        if not ods:
-            problems.append("ODS code is empty")
-        elif not PRACTICE_ODS_CODE.match(ods):
-            problems.append(f"ODS code {ods!r} is not a practice code (a letter and 5 digits)")
-        elif ods in seen:
-            problems.append(f"ODS code {ods} appears again (first on line {seen[ods]})")
-        if not values["name"]:
-            problems.append("name is empty")
-        elif len(values["name"]) > Practice._meta.get_field("name").max_length:
-            problems.append("name is longer than 200 characters")
+        problems += _code_problems(ods, seen)
+        problems += _name_problems(values["name"])
         postcode = normalise_postcode(values["postcode"])
         if not is_postcode(postcode):
             problems.append(f"postcode {values['postcode']!r} is not a UK postcode")
@@ -252,7 +347,7 @@ def practices_import(*, text: str) -> PracticeImportResult:
         icb = icbs.get(icb_code)
         if icb is None:
             problems.append(f"ICB code {icb_code!r} is not a known ICB")
-        elif icb.valid_to and icb.valid_to < today:
+        elif icb.valid_to and icb.valid_to < on:
             problems.append(
                 f"ICB {icb_code} ({icb.name}) closed on {icb.valid_to:%-d %B %Y}; "
                 "use the ICB the practice belongs to now"
@@ -261,25 +356,195 @@ def practices_import(*, text: str) -> PracticeImportResult:
             result.errors.append(f"Line {line}: " + "; ".join(problems))
             continue
         seen[ods] = line
-        valid_rows.append((ods, values["name"], postcode, icb))
+        rows.append(_PracticeRow(ods, values["name"], postcode, icb))
+    return rows
 
-    if result.errors:
-        return result
-    if not valid_rows:
-        result.errors.append("The file has a header but no practices")
-        return result
 
+def _code_problems(ods: str, seen: dict[str, int]) -> list[str]:
+    if not ods:
+        return ["ODS code is empty"]
+    if not PRACTICE_ODS_CODE.match(ods):
+        return [f"ODS code {ods!r} is not a practice code (a letter and 5 digits)"]
+    if ods in seen:
+        return [f"ODS code {ods} appears again (first on line {seen[ods]})"]
+    return []
+
+
+def _name_problems(name: str) -> list[str]:
+    if not name:
+        return ["name is empty"]
+    if len(name) > Practice._meta.get_field("name").max_length:
+        return ["name is longer than 200 characters"]
+    return []
+
+
+def epraccur_rows(text: str, icbs: dict, on, result: PracticeImportResult) -> list[_PracticeRow]:
+    """Check an ODS epraccur file and return the GP practices to store.
+
+    Rules, row by row:
+    - every row must be a well-formed epraccur row (accounts.epraccur.parse);
+    - only GP practices (prescribing setting 4) are imported; other rows are skipped and
+      counted, not refused;
+    - status A is an open practice; C is a closed one (its close date is required and kept); D
+      (dormant), B (retired) and P (proposed) are skipped and counted, leaving any practice we
+      hold as it is;
+    - the commissioner (column 15) is a sub-ICB location, placed in its ICB by
+      accounts/data/sub_icb_locations.csv as on the day `on`; a board that has closed since
+      stands for its successor, the board that took over all of it. A location this table
+      does not know, or whose board was split with no one successor, makes the row bad.
+    Whether a closed practice we do not hold is skipped is decided when storing (_store).
+    """
+    sub_icbs = load_sub_icb_locations()
+    reader = csv.reader(io.StringIO(text))
+    seen: dict[str, int] = {}
+    rows = []
+    for values in _rows(reader, result):
+        line = reader.line_num
+        if not values:
+            continue  # a blank line, such as one at the end of the file
+        record, problems = epraccur.parse(values)
+        if record is None:
+            result.errors.append(f"Line {line}: " + "; ".join(problems))
+            continue
+        if record.ods_code in seen:
+            result.errors.append(
+                f"Line {line}: ODS code {record.ods_code} appears again (first on line "
+                f"{seen[record.ods_code]})"
+            )
+            continue
+        seen[record.ods_code] = line
+        if not record.is_gp_practice:
+            result.skipped["not_gp"] += 1
+            continue
+        if record.status in (epraccur.Status.DORMANT, epraccur.Status.RETIRED):
+            result.skipped["dormant"] += 1
+            continue
+        if record.status == epraccur.Status.PROPOSED:
+            result.skipped["proposed"] += 1
+            continue
+        problems = _code_problems(record.ods_code, {})
+        problems += _name_problems(record.name)
+        postcode = normalise_postcode(record.postcode)
+        if not is_postcode(postcode):
+            problems.append(f"postcode (column 10) {record.postcode!r} is not a UK postcode")
+        closed = record.status == epraccur.Status.CLOSED
+        if closed and record.close_date is None:
+            problems.append("the practice is closed (status C) but has no close date")
+        icb, icb_problem = _board_for(record.commissioner, sub_icbs, icbs, on)
+        if icb_problem:
+            problems.append(icb_problem)
+        if problems:
+            result.errors.append(f"Line {line}: " + "; ".join(problems))
+            continue
+        rows.append(
+            _PracticeRow(
+                ods_code=record.ods_code,
+                name=record.name,
+                postcode=postcode,
+                icb=icb,
+                closed_on=record.close_date if closed else None,
+                has_status=True,
+            )
+        )
+    return rows
+
+
+def _board_for(code: str, sub_icbs, icbs: dict, on) -> tuple[ICB | None, str]:
+    """Return the ICB a sub-ICB location's practices belong to on the day, or why there is none.
+
+    The location's row in force that day names a board; a board closed by then is replaced by
+    its successor (repeatedly), so a practice always lands in a board that exists on the day.
+    """
+    if not code:
+        return None, "commissioner (column 15) is empty"
+    if code not in sub_icbs:
+        return None, (
+            f"commissioner (column 15) {code!r} is not a sub-ICB location in "
+            "accounts/data/sub_icb_locations.csv"
+        )
+    location = sub_icbs.on(code, on) or sub_icbs.last(code)
+    if location.valid_from > on:
+        return None, f"sub-ICB location {code} has no ICB on {on:%-d %B %Y}"
+    icb = icbs.get(location.icb_ods_code)
+    seen = set()
+    while icb is not None and icb.valid_to and icb.valid_to < on and icb.successor_id:
+        if icb.pk in seen:
+            break
+        seen.add(icb.pk)
+        icb = icbs.get(icb.successor_id)
+    if icb is None:
+        return None, f"sub-ICB location {code} names ICB {location.icb_ods_code}, not loaded"
+    if icb.valid_to and icb.valid_to < on:
+        return None, (
+            f"sub-ICB location {code} ({location.name}) was in {icb.name}, which closed on "
+            f"{icb.valid_to:%-d %B %Y} and was split between boards, so this file cannot say "
+            "which ICB the practice is in now; give its ICB in a practice CSV "
+            f"({','.join(PRACTICE_CSV_COLUMNS)})"
+        )
+    return icb, ""
+
+
+def _store(rows: list[_PracticeRow], result: PracticeImportResult) -> None:
+    """Create and update the practices in a few queries: one read, then bulk writes.
+
+    A closed practice we hold is marked closed (never deleted); one we do not hold is skipped,
+    since nothing here refers to it and it would only fill the practice lists with practices
+    nobody can join; if it opens again, ODS lists it as active and it is created then. An open
+    practice we hold as closed is opened again.
+    """
+    fields = ["name", "postcode", "icb", "closed_on"]
     with transaction.atomic():
-        existing = Practice.objects.in_bulk([r[0] for r in valid_rows], field_name="ods_code")
+        existing = {p.ods_code: p for p in Practice.objects.all()}
         to_create, to_update = [], []
-        for ods, name, postcode, icb in valid_rows:
-            practice = existing.get(ods)
+        for row in rows:
+            practice = existing.get(row.ods_code)
             if practice is None:
-                to_create.append(Practice(ods_code=ods, name=name, postcode=postcode, icb=icb))
-            else:
-                practice.name, practice.postcode, practice.icb = name, postcode, icb
-                to_update.append(practice)
+                if row.closed_on:
+                    result.skipped["closed_unknown"] += 1
+                    continue
+                to_create.append(
+                    Practice(
+                        ods_code=row.ods_code, name=row.name, postcode=row.postcode, icb=row.icb
+                    )
+                )
+                continue
+            closed_on = row.closed_on if row.has_status else practice.closed_on
+            new = (row.name, row.postcode, row.icb.pk, closed_on)
+            if new == (practice.name, practice.postcode, practice.icb_id, practice.closed_on):
+                result.unchanged += 1
+                continue
+            result.closed += practice.closed_on is None and closed_on is not None
+            result.reopened += practice.closed_on is not None and closed_on is None
+            practice.name, practice.postcode, practice.icb, practice.closed_on = (
+                row.name,
+                row.postcode,
+                row.icb,
+                closed_on,
+            )
+            to_update.append(practice)
         Practice.objects.bulk_create(to_create, batch_size=1000)
-        Practice.objects.bulk_update(to_update, ["name", "postcode", "icb"], batch_size=1000)
+        _update_all(to_update, fields)
     result.created, result.updated = len(to_create), len(to_update)
-    return result
+
+
+def _update_all(practices: list[Practice], field_names: list[str]) -> None:
+    """Save the fields of many practices with one prepared UPDATE, sent for all rows at once.
+
+    bulk_update builds a CASE expression for every field of every row in Python, which takes
+    seconds for a few thousand practices; executemany sends the same statement with each row's
+    values, in one round of the driver (psycopg pipelines it).
+    """
+    if not practices:
+        return
+    connection = connections[router.db_for_write(Practice)]
+    meta, quote = Practice._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in field_names]
+    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
+    # Only column and table names from the model are put into the text; values are parameters.
+    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608
+    params = [
+        [f.get_db_prep_save(getattr(p, f.attname), connection) for f in fields] + [p.pk]
+        for p in practices
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)

@@ -1,13 +1,20 @@
-"""The site's URLs plus a minimal view: the baseline `make bench` measures pages against."""
+"""The site's URLs plus two bench-only views: the minimal view `make bench` measures pages
+against, and the identity view it uses to know the server answering is the one it started."""
+
+import os
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import path
 
 from config.urls import *  # noqa: F403
 from config.urls import urlpatterns as site_urlpatterns
 
 MINIMAL_PATH = "bench/minimal/"
+SERVER_PATH = "bench/server/"
+# Set by core/benchmark/load.py for the gunicorn it starts: a new random value for every run.
+RUN_TOKEN_ENV = "BENCH_RUN_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 
 
 @login_not_required
@@ -15,4 +22,18 @@ def minimal(request):
     return HttpResponse(b"ok", content_type="text/plain")
 
 
-urlpatterns = [path(MINIMAL_PATH, minimal), *site_urlpatterns]
+@login_not_required
+@transaction.non_atomic_requests  # answer without the database: this only says who is serving
+def server(request):
+    """Return this run's token and the gunicorn master's pid (the parent of this worker).
+
+    Another server on the port cannot know the token, and a gunicorn started by anyone else
+    has another master, so the benchmark can tell its own server from any other.
+    """
+    token = os.environ.get(RUN_TOKEN_ENV, "")
+    if not token:
+        raise Http404("Not started by make bench")
+    return JsonResponse({"token": token, "master_pid": os.getppid(), "pid": os.getpid()})
+
+
+urlpatterns = [path(MINIMAL_PATH, minimal), path(SERVER_PATH, server), *site_urlpatterns]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from accounts.models import ICB, Practice, ProfessionalRole
 from core.layout import Layout, Submit
 from reporting import periods
+from reporting.scope import filter_problems
 
 
 class ReportFilterForm(forms.Form):
@@ -54,3 +55,14 @@ class ReportFilterForm(forms.Form):
 
     def clean_period(self) -> periods.Period:
         return periods.find(self.cleaned_data.get("period") or periods.ALL, self.today)
+
+    def clean(self):
+        cleaned = super().clean()
+        period = cleaned.get("period")
+        for name, message in filter_problems(
+            period_kind=period.kind if period else "",
+            practice=bool(cleaned.get("practice")),
+            professional_role=bool(cleaned.get("professional_role")),
+        ).items():
+            self.add_error(name, message)
+        return cleaned

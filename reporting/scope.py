@@ -31,6 +31,27 @@ class Scope:
         return self.icb.name if self.icb else "England"
 
 
+BOTH_FILTERS = (
+    "Choose a practice or a professional role, not both: together they make groups too small "
+    "to show safely"
+)
+MONTH_FILTERED = "For one practice or role, choose a quarter, a financial year or all months"
+
+
+def filter_problems(*, period_kind: str, practice: bool, professional_role: bool) -> dict:
+    """Return {field: message} for a combination of filters reports do not offer.
+
+    Single months of one practice or role, and one role within one practice, are the smallest
+    groups there are: offering them would give a reader many overlapping small figures.
+    """
+    problems = {}
+    if practice and professional_role:
+        problems["professional_role"] = BOTH_FILTERS
+    if (practice or professional_role) and period_kind == "month":
+        problems["period"] = MONTH_FILTERED
+    return problems
+
+
 def require_report_viewer(user) -> None:
     """Refuse anyone who is not an ICB admin or a site admin."""
     if not (user.is_icb_admin or user.is_site_admin):

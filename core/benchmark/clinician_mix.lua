@@ -3,7 +3,8 @@
 -- and submitted, a screening checklist filled in and submitted, its result, the start page.
 -- Arguments: a file of "sessionid csrftoken module-slug" lines, one per clinician; or
 -- "--minimal" for the baseline, which only asks for the URL given to wrk, signed out.
--- An answer other than the expected status is counted as an error and reported by done().
+-- An answer other than the expected status is counted as an error and reported by done(), with
+-- wrk's socket errors and timeouts; `make bench` writes no report if any run has one.
 
 local threads = {}
 
@@ -102,10 +103,10 @@ function done(summary, latency, requests)
   end
   io.write(string.format(
     'WRK_JSON {"requests": %d, "seconds": %.3f, "unexpected_status": %d, "socket_errors": %d, '
-      .. '"non_2xx_3xx": %d, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, "checked": %d, '
-      .. '"sample_error": "%s"}\n',
+      .. '"timeouts": %d, "non_2xx_3xx": %d, "p50_ms": %.2f, "p95_ms": %.2f, "p99_ms": %.2f, '
+      .. '"checked": %d, "sample_error": "%s"}\n',
     summary.requests, summary.duration / 1e6, errs,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.connect + summary.errors.read + summary.errors.write, summary.errors.timeout,
     summary.errors.status, latency:percentile(50) / 1000, latency:percentile(95) / 1000,
     latency:percentile(99) / 1000, made, sample:gsub('"', "'")))
 end

@@ -12,6 +12,9 @@ from core.timing import median_p95, timed
 from training.models import Certificate
 from training.pdf import certificate_pdf
 
+CERTIFICATE = "Certificate PDF"
+BASELINE = "One-line WeasyPrint document (baseline)"
+
 
 @dataclass(frozen=True)
 class PdfTiming:
@@ -58,14 +61,14 @@ def certificate_timings(runs: int) -> tuple[PdfTiming, PdfTiming]:
     certificate = sample_certificate()
     url = f"https://spotting-stalking.example.nhs.uk/certificates/{certificate.pk}/"
     return (
-        _time("Certificate PDF", lambda: certificate_pdf(certificate, verify_url=url), runs),
+        _time(CERTIFICATE, lambda: certificate_pdf(certificate, verify_url=url), runs),
         baseline_timing(runs),
     )
 
 
 def baseline_timing(runs: int) -> PdfTiming:
     return _time(
-        "One-line WeasyPrint document (baseline)",
+        BASELINE,
         lambda: HTML(string="<p>One line.</p>").write_pdf(),
         runs,
     )

@@ -10,8 +10,9 @@ import weasyprint
 from django.db import connection
 
 from core.benchmark.load import LoadRun
-from core.benchmark.pages import PageTiming
-from core.benchmark.pdfs import PdfTiming
+from core.benchmark.pages import BenchError, PageTiming
+from core.benchmark.pdfs import BASELINE as BASELINE_PDF
+from core.benchmark.pdfs import CERTIFICATE, PdfTiming
 
 LEARNER_P95_MS = 100
 ICB_DASHBOARD_MS = 300
@@ -60,6 +61,38 @@ def machine() -> tuple[str, str]:
     )
 
 
+def problems(r: Results) -> list[str]:
+    """Return why the results cannot be reported: a measurement missing, or a load run with
+    errors, no requests or no memory or CPU reading. A report is written only if there are none.
+    """
+    out = []
+    if r.minimal_ms <= 0:
+        out.append("no time measured for the minimal view")
+    out += [f"{p.name}: no time measured" for p in r.pages if p.median_ms <= 0]
+    dashboards = [p.name for p in r.pages if p.name.startswith("Dashboard")]
+    for wanted in ("Dashboard, ICB", "Dashboard, England"):
+        if not any(name.startswith(wanted) for name in dashboards):
+            out.append(f"no timing of the page {wanted}")
+    out += [f"{name}: its SQL was not timed" for name in dashboards if r.raw_sql.get(name, 0) <= 0]
+    pdfs = {d.name: d for d in r.pdfs}
+    out += [f"no timing of the {name}" for name in (CERTIFICATE, BASELINE_PDF) if name not in pdfs]
+    out += [
+        f"{d.name}: no time or size measured" for d in r.pdfs if d.median_ms <= 0 or d.size <= 0
+    ]
+    if r.load:
+        out += r.load.problems()
+    return out
+
+
+def check(r: Results) -> None:
+    """Raise BenchError naming every problem with the results, if there is any."""
+    if found := problems(r):
+        raise BenchError(
+            "No report written: the measurements cannot be trusted.\n"
+            + "\n".join(f"  - {x}" for x in found)
+        )
+
+
 def _met(ok: bool) -> str:
     return "met" if ok else "**not met**"
 
@@ -71,7 +104,7 @@ def targets(r: Results) -> list[tuple[str, str, bool]]:
     england = next(p for p in r.pages if p.name == "Dashboard, England")
     worst = max(learner, key=lambda p: p.p95_ms)
     most = max(r.pages, key=lambda p: p.queries)
-    cert = next(p for p in r.pdfs if p.name == "Certificate PDF")
+    cert = next(p for p in r.pdfs if p.name == CERTIFICATE)
     rows = [
         (
             f"Every page at most {MAX_QUERIES} queries (transaction statements apart), the same "
@@ -126,8 +159,9 @@ def targets(r: Results) -> list[tuple[str, str, bool]]:
 
 
 def markdown(r: Results) -> str:
-    by_name = {p.name: p for p in r.pdfs}
-    baseline_pdf = by_name["One-line WeasyPrint document (baseline)"]
+    """Return the report; raise BenchError instead if the results fail check()."""
+    check(r)
+    baseline_pdf = next(p for p in r.pdfs if p.name == BASELINE_PDF)
     hardware, software = machine()
     out = [
         "# Benchmarks",
@@ -246,6 +280,21 @@ def markdown(r: Results) -> str:
         "imported Django again: the minimal view answered 683 requests/s, about 1,250 with",
         "preloading, and about 2,000 (p95 6 ms instead of about 1 s) once workers were recycled",
         "by memory instead of every 1,000 requests.",
+    ]
+    out += [
+        "",
+        "## How the benchmark protects itself",
+        "",
+        "It measures only the server it started. It binds gunicorn's port itself, on 127.0.0.1",
+        "(one the operating system picks, or `--port` if that is free: a port in use is refused",
+        "before anything runs), and hands that socket to gunicorn, so no other server can answer",
+        "there. Before the load and after every wrk run it asks the bench-only view",
+        "`/bench/server/` who is answering: the answer must carry a token made for this run and",
+        "name as its master the gunicorn process the benchmark started, which must still be",
+        "running. It writes no report, and exits non-zero naming what failed, when a run has any",
+        "error (an unexpected status, a socket error, a timeout) or a response its script did",
+        "not check, or when a figure is missing: no requests, no latency, no memory or CPU",
+        "reading of gunicorn or PostgreSQL, a page, dashboard or PDF not timed.",
     ]
     out += [
         "",

@@ -41,9 +41,15 @@ def test_icb_admin_dashboard_filters_and_downloads(page):
     expect(summary.locator(".nhsuk-summary-list__row").first).to_contain_text("10")
     expect(page.get_by_text("Monthly figures are shown for the whole area only")).to_be_visible()
 
-    # Periods are whole months, quarters or years, chosen from a list.
+    # Periods are whole months, quarters or years, chosen from a list; a single month of one
+    # role is refused, with the reason next to the field.
     this_month = timezone.localdate()
     page.get_by_label("Period", exact=True).select_option(f"{this_month:%Y-%m}")
+    page.get_by_role("button", name="Apply filters").click()
+    page.wait_for_load_state()
+    check_accessibility(page)
+    expect(page.locator(".nhsuk-error-summary")).to_contain_text("choose a quarter")
+    page.get_by_label("Professional role", exact=True).select_option("")
     page.get_by_role("button", name="Apply filters").click()
     page.wait_for_load_state()
     check_accessibility(page)

@@ -1,14 +1,14 @@
 """An attacker who may ask every allowed report tries to work out a hidden count (issue 16).
 
 For random small sets of screenings (three months of one quarter, two practices, two
-professional roles, three results), the attacker asks the real dashboard for every allowed
-combination of period (each month, the quarter, the financial year, all months), practice (each
-or all) and role (each or all), and reads every count shown: the headline, the results table and
-the monthly table. Each display stands for a range of true counts ("0" exactly 0, "fewer than 8"
-1 to 7, "10" 8 to 12, "hidden" 8 or more). The attacker then adds and subtracts: every figure is
-a sum of the unknown counts of (month, practice, role, result), and it narrows each unknown
-until nothing changes (interval constraint propagation). A hidden count is recovered if the
-figures leave it only one possible value.
+professional roles, three results), the attacker asks the real dashboard for every combination
+the filter form accepts of period (each month, the quarter, the financial year, all months),
+practice (each or all) and role (each or all), and reads every count shown: the headline, the
+results table and the monthly table. Each display stands for a range of true counts ("0" is
+exactly 0, "fewer than 8" 1 to 7, "10" 8 to 12, "hidden" 8 or more). The attacker then adds and
+subtracts: every figure is a sum of the unknown counts of (month, practice, role, result), and
+it narrows each unknown until nothing changes (interval constraint propagation). A hidden count
+is recovered if the figures leave it only one possible value.
 """
 
 import datetime
@@ -22,11 +22,12 @@ from hypothesis import strategies as st
 from accounts.models import Practice, User
 from reporting import disclosure as dc
 from reporting import periods, presenters
-from reporting.scope import Scope
+from reporting.scope import Scope, filter_problems
 from screening.models import Screening
 from tests.factories import PracticeFactory, UserFactory, icb
 
-# KNOWN TO FAIL (issue 16, not resolved): on 2026-12-03 this attacker pinned a hidden count of 7
+# KNOWN TO FAIL (issue 16, not resolved): on 2026-12-03 this attacker pinned a hidden count of 7,
+# before and after the smallest filter combinations were refused,
 # within the first examples. Rounding to 5 is deterministic and published, so a figure at the top
 # of its range and others at the bottom of theirs leave a small count with one possible value
 # when enough overlapping reports are combined. It takes about 6 minutes on SQLite, so it runs
@@ -108,6 +109,10 @@ def observe(practices, months, today):
         in_period = [m for m in months if (period.start or m) <= m <= (period.end or m)]
         for practice in [None, *practices]:
             for role in ["", *ROLES]:
+                if filter_problems(
+                    period_kind=period.kind, practice=bool(practice), professional_role=bool(role)
+                ):
+                    continue  # the form refuses this combination
                 scope = Scope(
                     icb=icb("QWO"),
                     start=period.start,

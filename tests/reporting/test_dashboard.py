@@ -154,6 +154,24 @@ class TestScope:
         assert [r for r in csv.reader(io.StringIO(icb_admin_client.get(CSV).content.decode()))][1]
         assert value(data, "Headlines", "Screenings") == "10"
 
+    @pytest.mark.parametrize(
+        "query,message",
+        [
+            ("?practice=P00001&professional_role=gp", "not both"),
+            ("?practice=P00001&period={month}", "choose a quarter"),
+            ("?professional_role=gp&period={month}", "choose a quarter"),
+        ],
+    )
+    def test_the_smallest_combinations_are_refused(
+        self, icb_admin_client, report_data, query, message
+    ):
+        month = f"{timezone.localdate():%Y-%m}"
+        html = icb_admin_client.get(DASHBOARD + query.format(month=month)).content.decode()
+        assert "nhsuk-error-summary" in html and message in html
+        # The figures shown are the whole ICB's, never the refused combination's.
+        data = rows(icb_admin_client, query.format(month=month))
+        assert value(data, "Headlines", "Registered clinicians") == "15"
+
     def test_a_period_not_offered_gets_a_message(self, icb_admin_client, report_data):
         html = icb_admin_client.get(DASHBOARD + "?period=2026-12-01").content.decode()
         assert "Choose a period from the list" in html

@@ -2,6 +2,7 @@
 
 import datetime
 import os
+import socket
 from pathlib import Path
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from accounts.models import Practice, Role, User
 from config.urls_bench import MINIMAL_PATH
 from core.bench_data import BENCH_EMAIL_DOMAIN
 from core.benchmark import load, pages, pdfs, report
+from core.benchmark.pages import BenchError
 from screening.models import Screening
 from training.models import Attempt, AttemptAnswer
 
@@ -38,7 +40,12 @@ class Command(BaseCommand):
             default=2 * (os.cpu_count() or 1) + 1,
             help="gunicorn workers (default: as config/gunicorn.conf.py, 2 x CPUs + 1).",
         )
-        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument(
+            "--port",
+            type=int,
+            default=None,
+            help="Port for gunicorn on 127.0.0.1 (default: a free one; a port in use is refused).",
+        )
         parser.add_argument("--no-load", action="store_true", help="Skip the load test.")
         parser.add_argument("--output", default=str(settings.BASE_DIR / "docs" / "benchmarks.md"))
 
@@ -47,17 +54,33 @@ class Command(BaseCommand):
             raise CommandError("make bench measures PostgreSQL: set DATABASE_URL to one")
         if settings.ROOT_URLCONF != "config.urls_bench":
             raise CommandError("Run with DJANGO_SETTINGS_MODULE=config.settings.bench")
-        self._ensure_data(o["clinicians"], o["attempts"], o["screenings"])
         try:
-            results = self._measure(o)
-        except (pages.BenchError, load.BenchError) as exc:
+            # Before seeding or timing anything: the port is held until the load test ends.
+            listener = None if o["no_load"] else self._reserve_port(o["port"])
+            try:
+                self._ensure_data(o["clinicians"], o["attempts"], o["screenings"])
+                results = self._measure(o, listener)
+                text = report.markdown(results)  # refuses results with errors or gaps
+            finally:
+                if listener is not None:
+                    listener.close()
+        except BenchError as exc:
             raise CommandError(str(exc)) from exc
-        text = report.markdown(results)
         Path(o["output"]).write_text(text)
         self.stdout.write("")
         for target, measured, met in report.targets(results):
             self.stdout.write(f"{'met    ' if met else 'NOT MET'}  {target}: {measured}")
         self.stdout.write(f"\nWritten to {o['output']}")
+
+    def _reserve_port(self, port: int | None) -> socket.socket:
+        sock = load.reserve_port(port)
+        try:
+            load.require_wrk()
+        except BenchError:
+            sock.close()
+            raise
+        self.stdout.write(f"gunicorn will listen on 127.0.0.1:{sock.getsockname()[1]}.")
+        return sock
 
     def _ensure_data(self, clinicians: int, attempts: int, screenings: int) -> None:
         bench = User.objects.filter(role=Role.CLINICIAN, email__endswith=f"@{BENCH_EMAIL_DOMAIN}")
@@ -79,7 +102,7 @@ class Command(BaseCommand):
     def _step(self, text: str) -> None:
         self.stdout.write(f"{datetime.datetime.now():%H:%M:%S} {text}")
 
-    def _measure(self, o) -> report.Results:
+    def _measure(self, o, listener: socket.socket | None) -> report.Results:
         results = report.Results(
             date=datetime.date.today().isoformat(),
             data={
@@ -117,13 +140,13 @@ class Command(BaseCommand):
             pdfs.report_timing("Report PDF, England", people.site_admin, max(3, runs // 3)),
             baseline,
         ]
-        if not o["no_load"]:
+        if listener is not None:
             self._step(
                 f"Load: {o['seconds']} s of the clinician mix, then of the minimal view "
                 f"({o['workers']} gunicorn workers, {o['connections']} connections)"
             )
             results.load = load.run(
-                port=o["port"],
+                sock=listener,
                 workers=o["workers"],
                 connections=o["connections"],
                 seconds=o["seconds"],
