@@ -8,9 +8,10 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from core.layout import Field, Fieldset, Layout, Submit
-from referrals import rules
+from referrals import fields, records, rules
+from referrals.fields import LOCATION, SERVICE
 from referrals.models import Gender, ReferralRoute, ServiceType
-from referrals.services import LocationDetails, ServiceDetails
+from referrals.services import ServiceDetails
 
 AREA_NATIONAL = "national"
 AREA_ICBS = "icbs"
@@ -48,38 +49,52 @@ class DirectoryFilterForm(forms.Form):
         return self.icbs.get(code) if code else None
 
 
-def _text(label, *, required=False, max_length=200, hint="", required_message="", **attrs):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
+class StoredTextField(forms.CharField):
+    """Text put in its stored form before it is checked, so a limit counts what is stored.
+
+    Browsers send a textarea's line breaks as CRLF; counted as sent, an entry at its limit with
+    line breaks could not be saved again.
+    """
+
+    def __init__(self, *, normalise=rules.normalise_text, **kwargs):
+        self.normalise = normalise
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        return self.normalise(super().to_python(value))
+
+
+def _asked(name: str) -> dict:
+    """Return the label and need of the field `name`, as `fields` specifies them."""
+    spec = fields.BY_NAME[name]
+    return {"label": spec.label, "required": spec.required}
+
+
+def _text(name, *, hint="", required_message="", rows=4, **attrs):
+    """Return the text field for the field `name`: one line, or a textarea for long text."""
+    spec = fields.BY_NAME[name]
+    if spec.kind == fields.LONG_TEXT:
+        widget = forms.Textarea(attrs={"rows": rows})
+    else:
+        widget = forms.TextInput(attrs=attrs) if attrs else forms.TextInput
+    postcode = spec.kind == fields.POSTCODE
+    return StoredTextField(
+        **_asked(name),
+        max_length=spec.max_length,
         help_text=hint,
-        widget=forms.TextInput(attrs=attrs) if attrs else forms.TextInput,
+        widget=widget,
+        normalise=rules.normalise_postcode if postcode else rules.normalise_text,
         error_messages={
-            "required": required_message or f"Enter {label.lower()}",
-            "max_length": f"{label} must be {max_length} characters or fewer",
+            "required": required_message or f"Enter {spec.label.lower()}",
+            "max_length": f"{spec.label} must be {spec.max_length} characters or fewer",
         },
     )
 
 
-def _textarea(label, *, required=False, max_length=2000, hint="", required_message="", rows=4):
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=max_length,
-        help_text=hint,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={
-            "required": required_message or f"Enter {label.lower()}",
-            "max_length": f"{label} must be {max_length} characters or fewer",
-        },
-    )
-
-
-def _age(label):
+def _age(name):
+    label = fields.BY_NAME[name].label
     return forms.IntegerField(
-        label=label,
-        required=False,
+        **_asked(name),
         validators=[MinValueValidator(0), MaxValueValidator(rules.OLDEST_AGE)],
         widget=forms.TextInput(
             attrs={"class": "nhsuk-input--width-3", "inputmode": "numeric", "spellcheck": "false"}
@@ -95,92 +110,79 @@ def _age(label):
 class ServiceForm(forms.Form):
     """Add or edit a service. Site admins choose its area; an ICB admin's is their own ICB."""
 
-    name = _text("Service name", required=True, max_length=200)
+    # Labels, limits and what is required come from `fields`; how each is asked, from here.
+    name = _text("name")
     organisation = _text(
-        "Organisation that runs it",
-        required=True,
+        "organisation_name",
         hint="Use the same name as other entries for this organisation, so they are grouped.",
         required_message="Enter the organisation that runs the service",
     )
     service_type = forms.ChoiceField(
-        label="Type of service",
+        **_asked("service_type"),
         choices=ServiceType.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select the type of service"},
     )
-    description = _textarea(
-        "What the service does",
-        required=True,
+    description = _text(
+        "description",
         hint="One or two sentences a clinician can read in a consultation.",
         required_message="Enter what the service does",
     )
-    minimum_age = _age("Youngest age (optional)")
-    maximum_age = _age("Oldest age (optional)")
+    minimum_age = _age("minimum_age")
+    maximum_age = _age("maximum_age")
     gender = forms.ChoiceField(
-        label="Is the service only for people of one gender?",
-        required=False,
+        **_asked("gender"),
         choices=[("", "No, it is for any gender")] + Gender.choices,
         widget=forms.RadioSelect,
     )
-    eligibility = _textarea(
-        "Who the service is for (optional)",
+    eligibility = _text(
+        "eligibility",
         hint="For example: high-risk victims only, or people who live in a named area.",
         rows=3,
     )
     referral_route = forms.ChoiceField(
-        label="How do people get to the service?",
+        **_asked("referral_route"),
         choices=ReferralRoute.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Select how people get to the service"},
     )
-    referral_instructions = _textarea(
-        "How to refer (optional)",
+    referral_instructions = _text(
+        "referral_instructions",
         hint="Forms, what to send with them (such as the DASH), consent needed.",
         rows=3,
     )
     phone = _text(
-        "Phone number (optional)",
-        max_length=30,
+        "phone",
         hint="A UK number, like 0808 802 0300, or a short number, like 116 123 or 999",
         type="tel",
         autocomplete="off",
         **{"class": "nhsuk-input--width-20"},
     )
-    phone_notes = _text(
-        "About the phone line (optional)",
-        max_length=300,
-        hint="For example: London service: press 2",
-    )
+    phone_notes = _text("phone_notes", hint="For example: London service: press 2")
     email = forms.EmailField(
-        label="Email address (optional)",
-        required=False,
-        max_length=254,
+        **_asked("email"),
+        max_length=fields.limit("email"),
         widget=forms.EmailInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
         error_messages={
             "invalid": "Enter an email address in the correct format, like name@example.org"
         },
     )
     website = forms.URLField(
-        label="Website (optional)",
-        required=False,
-        max_length=500,
+        **_asked("website"),
+        max_length=fields.limit("website"),
         assume_scheme="https",
         widget=forms.URLInput(attrs={"spellcheck": "false"}),
         error_messages={"invalid": "Enter a web address, like https://www.example.org"},
     )
     opening_hours = _text(
-        "Opening hours (optional)",
-        max_length=500,
+        "opening_hours",
         hint="For example: Monday to Friday, 9am to 5pm. Closed on bank holidays.",
     )
-    location_name = _text("Building or place name (optional)", max_length=200)
-    location_address = _text("Address line", max_length=200)
-    location_town = _text("Town or city", max_length=100, **{"class": "nhsuk-u-width-two-thirds"})
+    location_name = _text("location_name")
+    location_address = _text("location_address")
+    location_town = _text("location_town", **{"class": "nhsuk-u-width-two-thirds"})
     location_postcode = _text(
-        "Postcode (optional)",
-        max_length=10,
-        autocomplete="off",
-        **{"class": "nhsuk-input--width-10"},
+        "location_postcode", autocomplete="off", **{"class": "nhsuk-input--width-10"}
     )
     area = forms.ChoiceField(
         label="Where is the service available?",
@@ -199,8 +201,7 @@ class ServiceForm(forms.Form):
         error_messages={"invalid_choice": "Select ICBs from the list"},
     )
     verification_note = _text(
-        "Anything still to check (optional)",
-        max_length=300,
+        "verification_note",
         hint="Shown to admins, and with the entry in the directory, until it is cleared.",
     )
     checked = forms.BooleanField(
@@ -279,33 +280,11 @@ class ServiceForm(forms.Form):
 
     @classmethod
     def initial_for(cls, service) -> dict:
-        """Return the form's starting values for an existing service."""
-        location = service.location_or_none
-        codes = [icb.ods_code for icb in service.area_icbs.all()]
-        return {
-            "name": service.name,
-            "organisation": service.organisation.name,
-            "service_type": service.service_type,
-            "description": service.description,
-            "minimum_age": service.minimum_age,
-            "maximum_age": service.maximum_age,
-            "gender": service.gender,
-            "eligibility": service.eligibility,
-            "referral_route": service.referral_route,
-            "referral_instructions": service.referral_instructions,
-            "phone": service.phone_display,
-            "phone_notes": service.phone_notes,
-            "email": service.email,
-            "website": service.website,
-            "opening_hours": service.opening_hours,
-            "location_name": location.name if location else "",
-            "location_address": location.address if location else "",
-            "location_town": location.town if location else "",
-            "location_postcode": location.postcode if location else "",
-            "area": AREA_NATIONAL if service.is_national else AREA_ICBS,
-            "area_icbs": codes,
-            "verification_note": service.verification_note,
-        }
+        """Return the form's starting values for an existing service, as an export shows them."""
+        initial = {spec.form_name: records.cell(service, spec) for spec in fields.ON_FORM}
+        initial["area"] = AREA_NATIONAL if service.is_national else AREA_ICBS
+        initial["area_icbs"] = [icb.ods_code for icb in service.area_icbs.all()]
+        return initial
 
     def clean(self):
         cleaned = super().clean()
@@ -331,7 +310,7 @@ class ServiceForm(forms.Form):
             raise ValidationError(str(exc), code="invalid_phone") from None
 
     def clean_location_postcode(self):
-        postcode = rules.normalise_postcode(self.cleaned_data["location_postcode"])
+        postcode = self.cleaned_data["location_postcode"]  # normalised by its field
         if postcode and not rules.is_postcode(postcode):
             raise ValidationError("Enter a full UK postcode, like LS1 4AP", code="invalid_postcode")
         return postcode
@@ -377,31 +356,12 @@ class ServiceForm(forms.Form):
             is_national, codes = False, (self.user.icb_id,)
         location = None
         if data["location_address"]:
-            location = LocationDetails(
-                name=data["location_name"],
-                address=data["location_address"],
-                town=data["location_town"],
-                postcode=data["location_postcode"],
-            )
+            location = {spec.attr: data[spec.form_name] for spec in fields.entered_on(LOCATION)}
         return ServiceDetails(
-            name=data["name"],
+            values={spec.attr: data[spec.form_name] for spec in fields.entered_on(SERVICE)},
             organisation_name=data["organisation"],
-            service_type=data["service_type"],
-            description=data["description"],
-            minimum_age=data["minimum_age"],
-            maximum_age=data["maximum_age"],
-            gender=data["gender"],
-            eligibility=data["eligibility"],
-            referral_route=data["referral_route"],
-            referral_instructions=data["referral_instructions"],
-            phone=data["phone"],
-            phone_notes=data["phone_notes"],
-            email=data["email"],
-            website=data["website"],
-            opening_hours=data["opening_hours"],
             is_national=is_national,
             icb_codes=codes,
             location=location,
-            verification_note=data["verification_note"],
             submission_id=data.get("submission"),
         )

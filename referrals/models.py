@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import ICB
 from referrals import rules
+from referrals.fields import limit
 
 
 class ServiceType(models.TextChoices):
@@ -54,10 +55,10 @@ class Organisation(models.Model):
     """An organisation that runs one or more services (ORUK `organization`)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=limit("organisation_name"))
     description = models.TextField(blank=True)
-    website = models.URLField(max_length=500, blank=True)
-    email = models.EmailField(blank=True)
+    website = models.URLField(max_length=limit("organisation_website"), blank=True)
+    email = models.EmailField(max_length=limit("organisation_email"), blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -91,7 +92,8 @@ class Service(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.PROTECT, related_name="services"
     )
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=limit("name"))
+    # Long text has no column size; the form and imports take up to `fields.limit(...)`.
     description = models.TextField()
     service_type = models.CharField(max_length=30, choices=ServiceType)
     minimum_age = models.PositiveSmallIntegerField(
@@ -107,16 +109,16 @@ class Service(models.Model):
     referral_route = models.CharField(max_length=20, choices=ReferralRoute)
     referral_instructions = models.TextField("how to refer", blank=True)
     phone = models.CharField(
-        max_length=30,
+        max_length=limit("phone"),
         blank=True,
         help_text="Stored in one form, set by rules.phone_number: E.164 for full numbers "
         "('+448082000247'), the digits for short numbers ('116123', '999'). Shown as "
         "phone_display ('0808 200 0247', '116 123').",
     )
-    phone_notes = models.CharField(max_length=300, blank=True)
-    email = models.EmailField(blank=True)
-    website = models.URLField(max_length=500, blank=True)
-    opening_hours = models.CharField(max_length=500, blank=True)
+    phone_notes = models.CharField(max_length=limit("phone_notes"), blank=True)
+    email = models.EmailField(max_length=limit("email"), blank=True)
+    website = models.URLField(max_length=limit("website"), blank=True)
+    opening_hours = models.CharField(max_length=limit("opening_hours"), blank=True)
     is_national = models.BooleanField(default=False)
     area_icbs = models.ManyToManyField(
         ICB, blank=True, related_name="referral_services", verbose_name="ICB areas"
@@ -133,7 +135,7 @@ class Service(models.Model):
     )
     verification_note = models.CharField(
         "still to check",
-        max_length=300,
+        max_length=limit("verification_note"),
         blank=True,
         help_text="What still needs checking, e.g. 'Check before go-live: opening hours'.",
     )
@@ -233,10 +235,10 @@ class Location(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     service = models.OneToOneField(Service, on_delete=models.CASCADE, related_name="location")
-    name = models.CharField(max_length=200, blank=True)
-    address = models.CharField(max_length=200)
-    town = models.CharField(max_length=100)
-    postcode = models.CharField(max_length=8, blank=True)
+    name = models.CharField(max_length=limit("location_name"), blank=True)
+    address = models.CharField(max_length=limit("location_address"))
+    town = models.CharField(max_length=limit("location_town"))
+    postcode = models.CharField(max_length=limit("location_postcode"), blank=True)
 
     def __str__(self):
         return self.one_line

@@ -1,6 +1,8 @@
 """Open Referral UK v3: the directory as ORUK services, and ORUK services back to flat records.
 
-Where ORUK v3 has a place for a fact we use it; the mapping is in `docs/referrals.md`. In short:
+Where ORUK v3 has a place for a fact we use it; each field's place is its `oruk` path in
+`referrals/fields.py` (plain keys are read and written from there), summed up in
+`docs/referrals.md`. In short:
 service type, referral route, gender and area (national, or each ICB by ODS code) are
 `attributes` linking to taxonomy terms; each ICB is also a `service_area`; the phone number is a
 contact's phone; opening hours are a schedule's description; the location is a
@@ -16,7 +18,7 @@ import json
 import uuid
 from dataclasses import dataclass
 
-from referrals import records
+from referrals import fields, records
 from referrals.models import Gender, ReferralRoute, Service, ServiceType
 
 ORUK_VERSION = "3.0"
@@ -112,40 +114,25 @@ def _derived_id(parent: uuid.UUID, what: str) -> str:
     return str(uuid.uuid5(parent, what))
 
 
-def _organisation(service: Service) -> dict:
-    organisation = service.organisation
-    data = {
-        "id": str(organisation.id),
-        "name": organisation.name,
-        "description": organisation.description,
-    }
-    if organisation.email:
-        data["email"] = organisation.email
-    if organisation.website:
-        data["website"] = organisation.website
+def _keys(service: Service, parent: str) -> dict:
+    """Return the fields ORUK carries as plain keys of one object (`fields.oruk_keys`).
+
+    A key with no value is left out, unless ORUK requires it.
+    """
+    data = {}
+    for key, spec in fields.oruk_keys(parent).items():
+        if spec.kind == fields.AGE:
+            value = records.stored_value(service, spec)
+        else:
+            value = records.cell(service, spec)
+        if spec.oruk_required or value not in ("", None):
+            data[key] = value
     return data
 
 
 def service_summary(service: Service) -> dict:
     """Return the service's one-to-one fields and its organisation (the `/services` list)."""
-    data = {
-        "id": str(service.id),
-        "name": service.name,
-        "description": service.description,
-        "url": service.website,
-        "status": records.INACTIVE if service.retired_at else records.ACTIVE,
-    }
-    if service.email:
-        data["email"] = service.email
-    if service.minimum_age is not None:
-        data["minimum_age"] = service.minimum_age
-    if service.maximum_age is not None:
-        data["maximum_age"] = service.maximum_age
-    if service.last_verified_on:
-        data["assured_date"] = service.last_verified_on.isoformat()
-    data["last_modified"] = records.timestamp_text(service.updated_at)
-    data["organization"] = _organisation(service)
-    return data
+    return {**_keys(service, ""), "organization": _keys(service, "organization")}
 
 
 def _attribute(service: Service, term: Term) -> dict:
@@ -222,13 +209,7 @@ def service_full(service: Service) -> dict:
     terms.extend([NATIONAL_TERM] if service.is_national else [icb_term(icb) for icb in icbs])
     data["attributes"] = [_attribute(service, term) for term in terms]
 
-    extension = {
-        "eligibility": service.eligibility,
-        "referral_instructions": service.referral_instructions,
-        "verification_note": service.verification_note,
-        "retired_at": records.timestamp_text(service.retired_at),
-    }
-    data[EXTENSION] = {key: value for key, value in extension.items() if value}
+    data[EXTENSION] = _keys(service, EXTENSION)
     return data
 
 
@@ -295,34 +276,23 @@ def flat_from_oruk(service, *, term_lookup: dict[str, Term]) -> tuple[dict | Non
     problems = _Problems()
     if not isinstance(service, dict):
         return None, ["is not a JSON object"]
-    flat = {
-        "id": problems.text(service, "id"),
-        "name": problems.text(service, "name"),
-        "description": problems.text(service, "description"),
-        "website": problems.text(service, "url"),
-        "email": problems.text(service, "email"),
-        "status": problems.text(service, "status"),
-        "last_verified_on": problems.text(service, "assured_date"),
-        "last_modified": problems.text(service, "last_modified"),
-        "minimum_age": _age_text(service.get("minimum_age"), "minimum_age", problems),
-        "maximum_age": _age_text(service.get("maximum_age"), "maximum_age", problems),
-    }
-    # Missing ids and names are reported with the other checks; these two only ORUK requires.
-    for required in ("status", "url"):
-        if required not in service:
-            problems.append(f"{required} is missing (Open Referral UK requires it)")
+    flat = {}
+    for key, spec in fields.oruk_keys("").items():
+        if spec.kind == fields.AGE:
+            flat[spec.name] = _age_text(service.get(key), key, problems)
+        else:
+            flat[spec.name] = problems.text(service, key)
+    # Missing ids and names are reported with the other checks; these only ORUK requires.
+    for key, spec in fields.oruk_keys("").items():
+        if spec.oruk_required and not spec.required and key not in service:
+            problems.append(f"{key} is missing (Open Referral UK requires it)")
 
     organisation = service.get("organization")
     if organisation is not None and not isinstance(organisation, dict):
         problems.append("organization must be an object")
     elif organisation is not None:
-        flat["organisation_id"] = problems.text(organisation, "id", "organization ")
-        flat["organisation_name"] = problems.text(organisation, "name", "organization ")
-        flat["organisation_description"] = problems.text(
-            organisation, "description", "organization "
-        )
-        flat["organisation_website"] = problems.text(organisation, "website", "organization ")
-        flat["organisation_email"] = problems.text(organisation, "email", "organization ")
+        for key, spec in fields.oruk_keys("organization").items():
+            flat[spec.name] = problems.text(organisation, key, "organization ")
 
     phones = []
     for contact in problems.items(service, "contacts"):
@@ -379,8 +349,8 @@ def flat_from_oruk(service, *, term_lookup: dict[str, Term]) -> tuple[dict | Non
     if extension is not None and not isinstance(extension, dict):
         problems.append(f"{EXTENSION} must be an object")
     elif extension:
-        for key in ("eligibility", "referral_instructions", "verification_note", "retired_at"):
-            flat[key] = problems.text(extension, key, f"{EXTENSION} ")
+        for key, spec in fields.oruk_keys(EXTENSION).items():
+            flat[spec.name] = problems.text(extension, key, f"{EXTENSION} ")
     return flat, list(problems)
 
 

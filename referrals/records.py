@@ -1,7 +1,7 @@
 """Directory entries as flat records: checked the same way whether they come from Open Referral
 UK JSON, a CSV file or the seed data, and written out as CSV.
 
-A flat record is a mapping of the `COLUMNS` below to text (CSV cells, or values taken out of an
+A flat record is a mapping of `fields.COLUMNS` to text (CSV cells, or values taken out of an
 ORUK service by `referrals.oruk`). `check_records` turns a list of them into `ServiceRecord`s
 and a list of every problem found, each naming its record, so a whole file can be fixed at once.
 """
@@ -17,111 +17,40 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.dateparse import parse_date, parse_datetime
 
 from core.csvsafe import SafeDictWriter, unsafe_cell
-from referrals import rules
+from referrals import fields, rules
+from referrals.fields import COLUMNS, LOCATION, ORGANISATION, SERVICE
 from referrals.models import Gender, ReferralRoute, Service, ServiceType
-
-COLUMNS = (
-    "id",
-    "name",
-    "description",
-    "service_type",
-    "organisation_id",
-    "organisation_name",
-    "organisation_description",
-    "organisation_website",
-    "organisation_email",
-    "minimum_age",
-    "maximum_age",
-    "gender",
-    "eligibility",
-    "referral_route",
-    "referral_instructions",
-    "phone",
-    "phone_notes",
-    "email",
-    "website",
-    "opening_hours",
-    "area",
-    "location_id",
-    "location_name",
-    "location_address",
-    "location_town",
-    "location_postcode",
-    "last_verified_on",
-    "verification_note",
-    "status",
-    "retired_at",
-    "last_modified",
-)
 
 NATIONAL = "national"
 #: The most services one import takes; England's whole directory is a small fraction of it.
 MAX_RECORDS = 10_000
 ACTIVE, INACTIVE, DEFUNCT = "active", "inactive", "defunct"
 STATUSES = (ACTIVE, INACTIVE, DEFUNCT)
-
-#: Longest text each column takes (the model's limits).
-MAX_LENGTHS = {
-    "name": 200,
-    "organisation_name": 200,
-    "organisation_website": 500,
-    "organisation_email": 254,
-    "phone": 30,
-    "phone_notes": 300,
-    "email": 254,
-    "website": 500,
-    "opening_hours": 500,
-    "location_name": 200,
-    "location_address": 200,
-    "location_town": 100,
-    "verification_note": 300,
-    "description": 5000,
-    "organisation_description": 5000,
-    "eligibility": 5000,
-    "referral_instructions": 5000,
-}
+#: The problem a missing required field is, where "<name> is missing" says too little.
+MISSING = {"area": "area is missing: give 'national' or the ODS codes of ICBs"}
 
 _url = URLValidator(schemes=["http", "https"])
 
 
 @dataclass(frozen=True)
-class LocationRecord:
-    id: uuid.UUID
-    name: str
-    address: str
-    town: str
-    postcode: str
-
-
-@dataclass(frozen=True)
 class ServiceRecord:
-    """One checked directory entry, ready for `services.directory_import`."""
+    """One checked directory entry, ready for `services.directory_import`.
+
+    Values are keyed by the attribute that keeps them (`fields.Field.attr`).
+    """
 
     id: uuid.UUID
-    name: str
-    description: str
-    service_type: str
+    #: The fields curators enter for the service itself (`fields.entered_on(SERVICE)`).
+    values: dict[str, object]
     organisation_id: uuid.UUID
-    organisation_name: str
-    organisation_description: str
-    organisation_website: str
-    organisation_email: str
-    minimum_age: int | None
-    maximum_age: int | None
-    gender: str
-    eligibility: str
-    referral_route: str
-    referral_instructions: str
-    phone: str
-    phone_notes: str
-    email: str
-    website: str
-    opening_hours: str
+    #: The organisation's name, description, website and email.
+    organisation: dict[str, str]
     is_national: bool
     icb_codes: tuple[str, ...]
-    location: LocationRecord | None
+    location_id: uuid.UUID | None
+    #: The location's name, address, town and postcode; None when it has no location.
+    location: dict[str, str] | None
     last_verified_on: datetime.date | None
-    verification_note: str
     retired_at: datetime.datetime | None
     last_modified: datetime.datetime | None
 
@@ -186,14 +115,23 @@ def _text(flat: dict, name: str) -> str:
     return "" if value is None else rules.normalise_text(str(value))
 
 
+def _stored_form(v: dict[str, str]) -> None:
+    """Put the values that have one stored form in it, so limits count what is stored."""
+    v["location_postcode"] = rules.normalise_postcode(v["location_postcode"])
+    v["area"] = " ".join(v["area"].replace(";", " ").replace(",", " ").split())
+
+
 def check_flat(
     flat: dict[str, str], *, icb_codes: set[str], today: datetime.date
 ) -> tuple[ServiceRecord | None, list[str]]:
     """Check one flat record; return the record (or None) and every problem found."""
     problems: list[str] = []
     v = {name: _text(flat, name) for name in COLUMNS}
+    raw_postcode = v["location_postcode"]
+    _stored_form(v)
 
-    for name, value in v.items():
+    for spec in fields.EXPORTED:
+        name, value = spec.name, v[spec.name]
         if "\x00" in value:
             problems.append(f"{name} contains a NUL character")
             v[name] = value = value.replace("\x00", "")
@@ -201,42 +139,33 @@ def check_flat(
             # A lone surrogate ("\\ud800" in JSON) cannot be stored or written out.
             problems.append(f"{name} contains a character that is not valid Unicode text")
             v[name] = value.encode("utf-8", "replace").decode("utf-8")
-        limit = MAX_LENGTHS.get(name)
-        if limit and len(v[name]) > limit:
-            problems.append(f"{name} is longer than {limit} characters")
+        if spec.max_length and len(v[name]) > spec.max_length:
+            problems.append(f"{name} is longer than {spec.max_length} characters")
+        if spec.required and not v[name]:
+            problems.append(MISSING.get(name, f"{spec.words} is missing"))
 
     service_id = _uuid(v["id"]) if v["id"] else None
-    if not v["id"]:
-        problems.append("id is missing")
-    elif service_id is None:
+    if v["id"] and service_id is None:
         problems.append(f"id {v['id']!r} is not a UUID")
-    for name in ("name", "description"):
-        if not v[name]:
-            problems.append(f"{name} is missing")
-    if not v["service_type"]:
-        problems.append("service type is missing")
-    elif v["service_type"] not in ServiceType.values:
+    if v["service_type"] and v["service_type"] not in ServiceType.values:
         problems.append(
             f"service type {v['service_type']!r} is not one of {', '.join(ServiceType.values)}"
         )
-
     organisation_id = _uuid(v["organisation_id"]) if v["organisation_id"] else None
-    if not v["organisation_id"]:
-        problems.append("organisation id is missing")
-    elif organisation_id is None:
+    if v["organisation_id"] and organisation_id is None:
         problems.append(f"organisation id {v['organisation_id']!r} is not a UUID")
-    if not v["organisation_name"]:
-        problems.append("organisation name is missing")
 
-    minimum = _age(v["minimum_age"], "minimum age", problems)
-    maximum = _age(v["maximum_age"], "maximum age", problems)
+    ages = {
+        spec.name: _age(v[spec.name], spec.words, problems)
+        for spec in fields.EXPORTED
+        if spec.kind == fields.AGE
+    }
+    minimum, maximum = ages["minimum_age"], ages["maximum_age"]
     if minimum is not None and maximum is not None and minimum > maximum:
         problems.append(f"minimum age {minimum} is above maximum age {maximum}")
     if v["gender"] and v["gender"] not in Gender.values:
         problems.append(f"gender {v['gender']!r} is not one of {', '.join(Gender.values)}")
-    if not v["referral_route"]:
-        problems.append("referral route is missing")
-    elif v["referral_route"] not in ReferralRoute.values:
+    if v["referral_route"] and v["referral_route"] not in ReferralRoute.values:
         problems.append(
             f"referral route {v['referral_route']!r} is not one of "
             f"{', '.join(ReferralRoute.values)}"
@@ -247,58 +176,44 @@ def check_flat(
             v["phone"] = rules.phone_number(v["phone"])
         except rules.PhoneNumberError as exc:
             problems.append(f"phone {v['phone']!r} is not accepted: {exc}")
-    for name in ("email", "organisation_email"):
-        if v[name]:
-            try:
-                validate_email(v[name])
-            except ValidationError:
-                problems.append(f"{name.replace('_', ' ')} {v[name]!r} is not an email address")
-    for name in ("website", "organisation_website"):
-        if v[name]:
-            try:
-                _url(v[name])
-            except ValidationError:
-                problems.append(f"{name.replace('_', ' ')} {v[name]!r} is not a web address")
+    for spec in fields.EXPORTED:
+        value = v[spec.name]
+        try:
+            if value and spec.kind == fields.EMAIL:
+                validate_email(value)
+            elif value and spec.kind == fields.URL:
+                _url(value)
+        except ValidationError:
+            what = "an email address" if spec.kind == fields.EMAIL else "a web address"
+            problems.append(f"{spec.words} {value!r} is not {what}")
     if not any(v[name] for name in ("phone", "email", "website", "referral_instructions")):
         problems.append("there is no phone, email, website or referral instructions")
 
-    area = v["area"].replace(";", " ").replace(",", " ").split()
+    area = v["area"].split()
     is_national = area == [NATIONAL]
     codes = tuple(sorted({code.upper() for code in area}))
-    if not area:
-        problems.append("area is missing: give 'national' or the ODS codes of ICBs")
-    elif NATIONAL in area and not is_national:
+    if NATIONAL in area and not is_national:
         problems.append("area is both national and ICBs; a service is one or the other")
-    elif not is_national:
+    elif area and not is_national:
         unknown = [code for code in codes if code not in icb_codes]
         if unknown:
             problems.append(f"unknown ICB code(s): {', '.join(unknown)}")
 
-    location = None
-    has_location = any(
-        v[name]
-        for name in ("location_name", "location_address", "location_town", "location_postcode")
-    )
-    if has_location:
+    location_id, location = None, None
+    location_fields = fields.entered_on(LOCATION)
+    if any(v[spec.name] for spec in location_fields):
         if not v["location_address"]:
             problems.append("location address is missing")
         if not v["location_town"]:
             problems.append("location town is missing")
-        postcode = rules.normalise_postcode(v["location_postcode"])
-        if postcode and not rules.is_postcode(postcode):
-            problems.append(f"location postcode {v['location_postcode']!r} is not a UK postcode")
+        if v["location_postcode"] and not rules.is_postcode(v["location_postcode"]):
+            problems.append(f"location postcode {raw_postcode!r} is not a UK postcode")
         location_id = _uuid(v["location_id"]) if v["location_id"] else None
         if v["location_id"] and location_id is None:
             problems.append(f"location id {v['location_id']!r} is not a UUID")
-        elif location_id is None and service_id is not None:
-            location_id = uuid.uuid5(service_id, "location")
-        location = LocationRecord(
-            id=location_id or uuid.uuid4(),
-            name=v["location_name"],
-            address=v["location_address"],
-            town=v["location_town"],
-            postcode=postcode,
-        )
+        elif location_id is None:
+            location_id = uuid.uuid5(service_id, "location") if service_id else uuid.uuid4()
+        location = {spec.attr: v[spec.name] for spec in location_fields}
 
     last_verified_on = None
     if v["last_verified_on"]:
@@ -323,33 +238,22 @@ def check_flat(
 
     if problems:
         return None, problems
+    checked = {**v, **ages}
     return (
         ServiceRecord(
             id=service_id,
-            name=v["name"],
-            description=v["description"],
-            service_type=v["service_type"],
+            values={spec.attr: checked[spec.name] for spec in fields.entered_on(SERVICE)},
             organisation_id=organisation_id,
-            organisation_name=v["organisation_name"],
-            organisation_description=v["organisation_description"],
-            organisation_website=v["organisation_website"],
-            organisation_email=v["organisation_email"],
-            minimum_age=minimum,
-            maximum_age=maximum,
-            gender=v["gender"],
-            eligibility=v["eligibility"],
-            referral_route=v["referral_route"],
-            referral_instructions=v["referral_instructions"],
-            phone=v["phone"],
-            phone_notes=v["phone_notes"],
-            email=v["email"],
-            website=v["website"],
-            opening_hours=v["opening_hours"],
+            organisation={
+                spec.attr: v[spec.name]
+                for spec in fields.stored_on(ORGANISATION)
+                if spec.kind != fields.ID
+            },
             is_national=is_national,
             icb_codes=() if is_national else codes,
+            location_id=location_id,
             location=location,
             last_verified_on=last_verified_on,
-            verification_note=v["verification_note"],
             retired_at=retired_at,
             last_modified=last_modified,
         ),
@@ -391,15 +295,15 @@ def check_records(
         elif raw_id:
             seen_services[service_key] = label
         if record is not None:
-            if record.location is not None:
-                if record.location.id in seen_locations:
+            if record.location_id is not None:
+                if record.location_id in seen_locations:
                     problems.append(
-                        f"location id {record.location.id} appears again "
-                        f"(first in {seen_locations[record.location.id]})"
+                        f"location id {record.location_id} appears again "
+                        f"(first in {seen_locations[record.location_id]})"
                     )
                 else:
-                    seen_locations[record.location.id] = label
-            org_id, org_name = record.organisation_id, record.organisation_name
+                    seen_locations[record.location_id] = label
+            org_id, org_name = record.organisation_id, record.organisation["name"]
             if org_id in organisation_names and organisation_names[org_id][0] != org_name:
                 first_name, first_label = organisation_names[org_id]
                 problems.append(
@@ -508,48 +412,37 @@ def flats_from_seed(entries) -> tuple[list[Labelled], list[str]]:
     return flats, problems
 
 
+def stored_value(service: Service, spec: fields.Field):
+    """Return the value a service keeps for the field, or None where it has no location."""
+    if spec.owner == ORGANISATION:
+        owner = service.organisation
+    elif spec.owner == LOCATION:
+        owner = service.location_or_none
+    else:
+        owner = service
+    return None if owner is None else getattr(owner, spec.attr)
+
+
+def cell(service: Service, spec: fields.Field) -> str:
+    """Return the service's value for the field as flat-record text ('' for none)."""
+    if spec.kind == fields.AREA:
+        if service.is_national:
+            return NATIONAL
+        return " ".join(sorted(icb.ods_code for icb in service.area_icbs.all()))
+    if spec.kind == fields.STATUS:
+        return INACTIVE if service.retired_at else ACTIVE
+    value = stored_value(service, spec)
+    if spec.kind == fields.PHONE:
+        return rules.phone_display(value)
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        return timestamp_text(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
 def service_row(service: Service) -> dict[str, str]:
     """Return the service as a flat record (a CSV row), every value as text."""
-    location = service.location_or_none
-    organisation = service.organisation
-    area = (
-        NATIONAL
-        if service.is_national
-        else " ".join(sorted(icb.ods_code for icb in service.area_icbs.all()))
-    )
-    row = {
-        "id": str(service.id),
-        "name": service.name,
-        "description": service.description,
-        "service_type": service.service_type,
-        "organisation_id": str(organisation.id),
-        "organisation_name": organisation.name,
-        "organisation_description": organisation.description,
-        "organisation_website": organisation.website,
-        "organisation_email": organisation.email,
-        "minimum_age": "" if service.minimum_age is None else str(service.minimum_age),
-        "maximum_age": "" if service.maximum_age is None else str(service.maximum_age),
-        "gender": service.gender,
-        "eligibility": service.eligibility,
-        "referral_route": service.referral_route,
-        "referral_instructions": service.referral_instructions,
-        "phone": service.phone_display,
-        "phone_notes": service.phone_notes,
-        "email": service.email,
-        "website": service.website,
-        "opening_hours": service.opening_hours,
-        "area": area,
-        "location_id": str(location.id) if location else "",
-        "location_name": location.name if location else "",
-        "location_address": location.address if location else "",
-        "location_town": location.town if location else "",
-        "location_postcode": location.postcode if location else "",
-        "last_verified_on": service.last_verified_on.isoformat()
-        if service.last_verified_on
-        else "",
-        "verification_note": service.verification_note,
-        "status": INACTIVE if service.retired_at else ACTIVE,
-        "retired_at": timestamp_text(service.retired_at),
-        "last_modified": timestamp_text(service.updated_at),
-    }
-    return row
+    return {spec.name: cell(service, spec) for spec in fields.EXPORTED}

@@ -17,7 +17,6 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -107,9 +106,19 @@ def service_for_editor(user, pk) -> Service:
 # --- The directory ---------------------------------------------------------------------------
 
 
+def icb_sort_key(icb: ICB) -> tuple[str, str]:
+    """Return the key ICBs sort by as people read them: case and the "NHS " prefix ignored.
+
+    Lists show short names ("West Yorkshire ICB"), so "NHS " must not decide the order, and a
+    name entered in lower case must not be sent to the end.
+    """
+    name = icb.name.strip().casefold()
+    return name.removeprefix("nhs ").lstrip(), icb.ods_code
+
+
 def current_icbs() -> list[ICB]:
-    """Return the ICBs in existence today, by name, for choosing an area."""
-    return list(ICB.objects.current().order_by(Lower("name")))
+    """Return the ICBs in existence today, by name (see `icb_sort_key`), for choosing an area."""
+    return sorted(ICB.objects.current(), key=icb_sort_key)
 
 
 def home_icb_code(user) -> str | None:
@@ -186,6 +195,64 @@ def directory(
         local=[s for s in services if not s.is_national],
         national=[s for s in services if s.is_national],
     )
+
+
+@dataclass(frozen=True)
+class ServicePage:
+    """One current service as clinicians see it, with the values its page shows ready to show.
+
+    Holds nothing for curators only: who checked the entry, or what is still to check.
+    """
+
+    service: Service
+    areas: tuple[ICB, ...]
+
+    @property
+    def last_checked(self) -> str:
+        """Return when the details were last checked, the date only: never who checked them."""
+        day = self.service.last_verified_on
+        if day is None:
+            return "These details have not been checked yet"
+        return f"Last checked on {day.day} {day:%B %Y}"
+
+    @property
+    def stale_warning(self) -> str:
+        """Return the warning to show when the details may be out of date, or ''."""
+        verification = self.service.verification
+        if verification.status == rules.Verification.NEVER:
+            return "Details not checked yet"
+        if verification.is_stale:
+            return f"Not checked for over {rules.STALE_AFTER_MONTHS} months"
+        return ""
+
+    @property
+    def gender(self) -> str:
+        service = self.service
+        return f"{service.get_gender_display()} only" if service.gender else "Any gender"
+
+    @property
+    def has_contact_details(self) -> bool:
+        service = self.service
+        return bool(
+            service.phone
+            or service.email
+            or service.website
+            or service.opening_hours
+            or service.location_or_none
+        )
+
+
+def service_page(pk) -> ServicePage:
+    """Return a current service for its page in the directory; 404 if retired or unknown.
+
+    Any signed-in user may see any current service, national or in any ICB: the directory is
+    public data (the Open Referral UK API serves it without a login). Two queries: the
+    service with its organisation and location, and its ICB areas.
+    """
+    entry = get_object_or_404(
+        Service.objects.current().for_cards().prefetch_related("area_icbs"), pk=pk
+    )
+    return ServicePage(service=entry, areas=tuple(sorted(entry.area_icbs.all(), key=icb_sort_key)))
 
 
 # --- Curation --------------------------------------------------------------------------------

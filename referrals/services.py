@@ -22,9 +22,9 @@ from accounts.models import ICB
 from core.audit import audit_record
 from core.middleware import current_request
 from core.models import AuditAction
-from referrals import oruk, records, rules, selectors
+from referrals import fields, oruk, records, rules, selectors
 from referrals.models import ChangeAction, Location, Organisation, Service, ServiceChange
-from referrals.records import LocationRecord, ServiceRecord
+from referrals.records import ServiceRecord
 
 SEED_DIR = Path(__file__).resolve().parent / "data"
 NATIONAL_SEED = SEED_DIR / "national.yaml"
@@ -36,90 +36,43 @@ MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 @dataclass(frozen=True)
-class LocationDetails:
-    name: str
-    address: str
-    town: str
-    postcode: str
-
-
-@dataclass(frozen=True)
 class ServiceDetails:
     """What a curator enters for a service (see `forms.ServiceForm.details`)."""
 
-    name: str
+    #: The fields entered for the service itself, by attribute (`fields.entered_on(SERVICE)`).
+    values: dict[str, object]
     organisation_name: str
-    service_type: str
-    description: str
-    minimum_age: int | None
-    maximum_age: int | None
-    gender: str
-    eligibility: str
-    referral_route: str
-    referral_instructions: str
-    phone: str
-    phone_notes: str
-    email: str
-    website: str
-    opening_hours: str
     is_national: bool
     icb_codes: tuple[str, ...]
-    location: LocationDetails | None
-    verification_note: str
+    #: The location's name, address, town and postcode; None when it has no location.
+    location: dict[str, str] | None
     submission_id: uuid.UUID | None = None  # the add form's, so a double submit adds one
 
 
-#: Fields copied as they are from `ServiceDetails` or `ServiceRecord` onto a `Service`.
-COPIED_FIELDS = (
-    "name",
-    "service_type",
-    "description",
-    "minimum_age",
-    "maximum_age",
-    "gender",
-    "eligibility",
-    "referral_route",
-    "referral_instructions",
-    "phone",
-    "phone_notes",
-    "email",
-    "website",
-    "opening_hours",
-    "is_national",
-    "verification_note",
-)
-
-
 def snapshot(service: Service) -> dict[str, str]:
-    """Return the service's fields as people read them, for recording what changed."""
+    """Return the service's fields as people read them, for recording what changed.
+
+    Labelled and ordered as `fields.IN_HISTORY`; a field not listed here shows as stored.
+    """
     location = Location.objects.filter(service_id=service.pk).first()
     icbs = sorted(service.area_icbs.all(), key=lambda icb: icb.name)
-    checked_by = service.verified_by
+    checked_on, checked_by = service.last_verified_on, service.verified_by
+    shown = {
+        "organisation_name": service.organisation.name,
+        "service_type": service.get_service_type_display(),
+        "minimum_age": service.age_range,
+        "gender": service.get_gender_display() or "Any gender",
+        "referral_route": service.get_referral_route_display(),
+        "phone": service.phone_display,
+        "area": "National" if service.is_national else ", ".join(i.short_name for i in icbs),
+        "location_id": location.one_line if location else "",
+        "last_verified_on": f"{checked_on.day} {checked_on:%B %Y}" if checked_on else "",
+        "verified_by": checked_by.full_name if checked_by else "",
+        "status": "Retired" if service.retired_at else "Current",
+    }
     return {
-        "Name": service.name,
-        "Organisation": service.organisation.name,
-        "Type": service.get_service_type_display(),
-        "What it does": service.description,
-        "Ages": service.age_range,
-        "Gender": service.get_gender_display() or "Any gender",
-        "Who it is for": service.eligibility,
-        "How people are referred": service.get_referral_route_display(),
-        "How to refer": service.referral_instructions,
-        "Phone": service.phone_display,
-        "About the phone line": service.phone_notes,
-        "Email": service.email,
-        "Website": service.website,
-        "Opening hours": service.opening_hours,
-        "Area": "National" if service.is_national else ", ".join(i.short_name for i in icbs),
-        "Location": location.one_line if location else "",
-        "Still to check": service.verification_note,
-        "Last checked": (
-            f"{service.last_verified_on.day} {service.last_verified_on:%B %Y}"
-            if service.last_verified_on
-            else ""
-        ),
-        "Checked by": checked_by.full_name if checked_by else "",
-        "Status": "Retired" if service.retired_at else "Current",
+        spec.history: shown[spec.name] if spec.name in shown else getattr(service, spec.attr)
+        for spec in fields.IN_HISTORY
     }
 
 
@@ -189,28 +142,29 @@ def _organisation_named(name: str) -> Organisation:
         return existing
 
 
-def _save_location(service: Service, location: LocationDetails | LocationRecord | None) -> None:
+def _save_location(
+    service: Service, location: dict[str, str] | None, location_id: uuid.UUID | None = None
+) -> None:
+    """Give the service this location (by attribute), or none; `location_id` if given."""
     existing = Location.objects.filter(service=service).first()
-    wanted_id = getattr(location, "id", None)
     if location is None:
         if existing:
             existing.delete()
         return
-    if existing and wanted_id not in (None, existing.id):
+    if existing and location_id not in (None, existing.id):
         existing.delete()
         existing = None
-    target = existing or Location(id=wanted_id or uuid.uuid4(), service=service)
-    target.name = location.name
-    target.address = location.address
-    target.town = location.town
-    target.postcode = location.postcode
+    target = existing or Location(id=location_id or uuid.uuid4(), service=service)
+    for attr, value in location.items():
+        setattr(target, attr, value)
     target.full_clean(exclude=["service"])
     target.save()
 
 
-def _apply(service: Service, source) -> None:
-    for name in COPIED_FIELDS:
-        setattr(service, name, getattr(source, name))
+def _apply(service: Service, source: ServiceDetails | ServiceRecord) -> None:
+    for attr, value in source.values.items():
+        setattr(service, attr, value)
+    service.is_national = source.is_national
 
 
 def _save_service(service: Service, icb_codes) -> None:
@@ -372,8 +326,8 @@ class ImportResult:
 def _database_conflicts(service_records: list[ServiceRecord]) -> list[str]:
     """Return the problems only the database can show: names and ids already used elsewhere."""
     problems = []
-    names = {r.organisation_name.casefold(): r for r in service_records}
-    renamed = {r.organisation_id: r.organisation_name.casefold() for r in service_records}
+    names = {r.organisation["name"].casefold(): r for r in service_records}
+    renamed = {r.organisation_id: r.organisation["name"].casefold() for r in service_records}
     for organisation in Organisation.objects.annotate(key=Lower("name")).filter(
         key__in=list(names)
     ):
@@ -383,10 +337,10 @@ def _database_conflicts(service_records: list[ServiceRecord]) -> list[str]:
             organisation.key,
         ):
             problems.append(
-                f"Service {record.id}: organisation name {record.organisation_name!r} already "
+                f"Service {record.id}: organisation name {record.organisation['name']!r} already "
                 f"belongs to organisation {organisation.id} in the directory"
             )
-    wanted = {r.location.id: r.id for r in service_records if r.location}
+    wanted = {r.location_id: r.id for r in service_records if r.location}
     for location_id, service_id in Location.objects.filter(id__in=list(wanted)).values_list(
         "id", "service_id"
     ):
@@ -404,12 +358,7 @@ def _import_organisations(service_records, *, update_existing: bool) -> dict:
         for o in Organisation.objects.filter(id__in={r.organisation_id for r in service_records})
     }
     for record in service_records:
-        wanted = {
-            "name": record.organisation_name,
-            "description": record.organisation_description,
-            "website": record.organisation_website,
-            "email": record.organisation_email,
-        }
+        wanted = record.organisation
         organisation = organisations.get(record.organisation_id)
         if organisation is None:
             organisation = Organisation(id=record.organisation_id, **wanted)
@@ -439,7 +388,7 @@ def _import_service(record: ServiceRecord, *, existing, organisation, now, sourc
     if existing is None:
         service.updated_at = record.last_modified or now
     _save_service(service, record.icb_codes)
-    _save_location(service, record.location)
+    _save_location(service, record.location, record.location_id)
     after = snapshot(service)
     if existing is not None and before == after:
         return "unchanged"

@@ -7,6 +7,7 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.directory, name="directory"),
     path("coverage/", views.coverage, name="coverage"),
+    path("<uuid:pk>/", views.service_page, name="service_page"),
     path("manage/", views.manage, name="manage"),
     path("manage/export.csv", views.manage_export, name="manage_export"),
     path("manage/new/", views.service_add, name="service_add"),

@@ -57,6 +57,15 @@ def directory(request):
     )
 
 
+def service_page(request, pk):
+    """Show one current service to anyone who may see the directory: 404 once it is retired.
+
+    No curation details here (who checked it, what is still to check): curators see those in
+    `service`, under /referrals/manage/.
+    """
+    return render(request, "referrals/service_page.html", {"page": selectors.service_page(pk)})
+
+
 @curator_required
 def manage(request):
     """List the services this admin looks after, with how recently each was checked."""
@@ -83,7 +92,7 @@ def _area_choices(service: Service | None):
     if service is not None:
         for icb in service.area_icbs.all():
             icbs.setdefault(icb.ods_code, icb)
-    return sorted(icbs.values(), key=lambda icb: icb.name)
+    return sorted(icbs.values(), key=selectors.icb_sort_key)
 
 
 @curator_required

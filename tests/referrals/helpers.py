@@ -32,10 +32,12 @@ def form_data(**overrides) -> dict:
 
 
 def details(**overrides) -> ServiceDetails:
-    """Return service details as the form would hand them to the service layer."""
+    """Return service details as the form would hand them to the service layer.
+
+    Overrides name a field of `ServiceDetails` or one of the service's own entered fields.
+    """
     values = {
         "name": "Calder Valley Stalking Advocacy",
-        "organisation_name": "Calder Support",
         "service_type": "stalking_advocacy",
         "description": "Advocacy for people being stalked.",
         "minimum_age": None,
@@ -49,10 +51,14 @@ def details(**overrides) -> ServiceDetails:
         "email": "",
         "website": "",
         "opening_hours": "",
+        "verification_note": "",
+    }
+    others = {
+        "organisation_name": "Calder Support",
         "is_national": False,
         "icb_codes": ("QWO",),
         "location": None,
-        "verification_note": "",
     }
-    values.update(overrides)
-    return ServiceDetails(**values)
+    for key, value in overrides.items():
+        (values if key in values else others)[key] = value
+    return ServiceDetails(values=values, **others)

@@ -103,6 +103,7 @@ MATRIX = {
     "certificates:verify": ("certificate", everyone(200)),
     "certificates:pdf": ("certificate", learners(200, 404)),
     "referrals:directory": (None, signed_in(200)),
+    "referrals:service_page": ("local_service", signed_in(200)),
     "referrals:coverage": (None, {"anonymous": SIGN_IN, **CURATORS}),
     "referrals:manage": (None, {"anonymous": SIGN_IN, **CURATORS}),
     "referrals:manage_export": (None, {"anonymous": SIGN_IN, **CURATORS}),
