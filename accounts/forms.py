@@ -14,6 +14,7 @@ from accounts import two_factor
 from accounts.models import (
     Practice,
     ProfessionalRole,
+    Role,
     User,
     is_plain_address,
     normalise_email,
@@ -24,6 +25,16 @@ from accounts.services import may_email, user_needing_verification, verification
 from core.layout import Submit
 
 INVALID_EMAIL = "Enter an email address in the correct format, like name@nhs.net"
+LOCAL_ACCOUNTS_OFF = (
+    "Local accounts are turned off, so you cannot sign in with a password. Sign in with NHS "
+    "CIS2 instead: ask your organisation's administrator how"
+)
+
+
+def local_password_sign_in_allowed(user) -> bool:
+    """Return whether this user may sign in with a password: anyone, or only site admins (so
+    the service can still be administered) while local accounts are turned off."""
+    return settings.LOCAL_ACCOUNTS_ENABLED or user.is_site_admin
 
 
 def email_domain_accepted(email: str) -> bool:
@@ -223,6 +234,7 @@ class SignInForm(auth_forms.AuthenticationForm):
             "You have not confirmed your email address yet. Select the link in the email we "
             "sent you, or send yourself a new link below"
         ),
+        "local_accounts_off": LOCAL_ACCOUNTS_OFF,
     }
 
     def __init__(self, request=None, *args, **kwargs):
@@ -245,9 +257,20 @@ class SignInForm(auth_forms.AuthenticationForm):
             if user is None:
                 make_password(password)  # the same work either way, so timing tells nothing
             elif user.check_password(password):
+                if not local_password_sign_in_allowed(user):
+                    return ValidationError(LOCAL_ACCOUNTS_OFF, code="local_accounts_off")
                 self.unverified = True
                 return ValidationError(self.error_messages["unverified"], code="unverified")
         return super().get_invalid_login_error()
+
+    def confirm_login_allowed(self, user):
+        """Refuse a right password for anyone but a site admin while local accounts are off.
+
+        Said only once the password is right, so it tells nobody else whether an account exists.
+        """
+        super().confirm_login_allowed(user)
+        if not local_password_sign_in_allowed(user):
+            raise ValidationError(LOCAL_ACCOUNTS_OFF, code="local_accounts_off")
 
 
 class ProfileForm(forms.ModelForm):
@@ -272,6 +295,10 @@ class ProfileForm(forms.ModelForm):
             # Admins need neither a practice nor a professional role.
             role_field.required = False
             self.fields["practice"].help_text = "Optional for admins."
+        practice_field = self.fields["practice"]
+        practice_field.help_text += (
+            " A move to a practice in another ICB takes effect once that ICB's admin confirms it."
+        )
         self.helper = FormHelper()
         self.helper.show_error_summary = False  # the page shows it above its heading
         self.helper.layout = Layout(
@@ -295,6 +322,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
     def get_users(self, email):
         """Return the active accounts at this address, found the way sign-in finds them."""
         users = User._default_manager.filter(email=normalise_email(email), is_active=True)
+        if not settings.LOCAL_ACCOUNTS_ENABLED:
+            users = users.filter(role=Role.SITE_ADMIN)
         # Reset emails count towards the same hourly limit per address as sign-up emails.
         return (user for user in users if user.has_usable_password() and may_email(user))
 
@@ -302,7 +331,8 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         """Email a reset link to an active account, or a new verification link to one whose
         address is not confirmed yet (resetting its password would not let it sign in)."""
         super().save(*args, request=request, **kwargs)
-        verification_resend(email=self.cleaned_data["email"], request=request)
+        if settings.LOCAL_ACCOUNTS_ENABLED:
+            verification_resend(email=self.cleaned_data["email"], request=request)
 
 
 class VerifyEmailForm(forms.Form):

@@ -278,3 +278,75 @@ class User(AbstractBaseUser, PermissionsMixin):
         if self.is_active and self.is_site_admin:
             return True
         return super().has_module_perms(app_label)
+
+
+class PracticeMoveOutcome(models.TextChoices):
+    PENDING = "pending", "Waiting for the new ICB's admin"
+    CONFIRMED = "confirmed", "Confirmed"
+    REFUSED = "refused", "Refused"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class PracticeMoveQuerySet(models.QuerySet):
+    def pending(self):
+        return self.filter(outcome=PracticeMoveOutcome.PENDING)
+
+    def decidable_by(self, user):
+        """Return the moves this user may decide: into the ICB they administer, or any for a
+        site admin; never their own, and none for anyone else."""
+        if user.is_site_admin:
+            moves = self.all()
+        elif user.is_icb_admin and user.icb_id:
+            moves = self.filter(to_practice__icb_id=user.icb_id)
+        else:
+            return self.none()
+        return moves.exclude(user_id=user.pk)
+
+
+class PracticeMove(models.Model):
+    """A user's change of practice into another ICB, which that ICB's admin must confirm.
+
+    Until it is decided the user stays at their old practice (so they see their old ICB's
+    directory) and counts in no ICB's report (reporting.selectors.clinicians). A user has at
+    most one move pending; decided moves are kept as the history of who decided what.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="practice_moves")
+    from_practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="+")
+    to_practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="moves_in")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(
+        max_length=10, choices=PracticeMoveOutcome, default=PracticeMoveOutcome.PENDING
+    )
+
+    objects = PracticeMoveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(outcome="pending"),
+                name="practicemove_one_pending_per_user",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(outcome="pending", decided_at__isnull=True)
+                | (~models.Q(outcome="pending") & models.Q(decided_at__isnull=False)),
+                name="practicemove_decided_when_not_pending",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(from_practice=models.F("to_practice")),
+                name="practicemove_to_another_practice",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.from_practice_id} → {self.to_practice_id} ({self.outcome})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.outcome == PracticeMoveOutcome.PENDING

@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, connections, router, transaction
 from django.template.loader import render_to_string
@@ -21,8 +21,17 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import epraccur
-from accounts.models import ICB, Practice, User, normalise_email
+from accounts.models import (
+    ICB,
+    Practice,
+    PracticeMove,
+    PracticeMoveOutcome,
+    User,
+    normalise_email,
+)
 from accounts.reference import load_sub_icb_locations
+from core.audit import audit_record
+from core.models import AuditAction
 from core.postcodes import is_postcode, normalise_postcode
 from core.ratelimit import rate_limit_hit
 
@@ -196,6 +205,129 @@ def user_verify_email(*, user: User) -> None:
     user.email_verified_at = timezone.now()
     user.is_active = True
     user.save(update_fields=["email_verified_at", "is_active"])
+
+
+def practice_move_needs_confirming(current: Practice | None, practice: Practice | None) -> bool:
+    """Return whether moving from one practice to another waits for the new ICB's admin.
+
+    A local account says for itself where it works, so it may not join another ICB's figures
+    until that ICB agrees: a move between ICBs waits. A move within the ICB, a first practice
+    (nothing to leave) and leaving a practice (nothing to join) take effect at once.
+    """
+    return current is not None and practice is not None and practice.icb_id != current.icb_id
+
+
+def _move_words(move: PracticeMove) -> str:
+    return (
+        f"{move.from_practice} in {move.from_practice.icb_id} → "
+        f"{move.to_practice} in {move.to_practice.icb_id}"
+    )
+
+
+def _move_audit(move: PracticeMove, *, request, actor, detail: str) -> None:
+    audit_record(
+        action=AuditAction.PRACTICE_MOVE,
+        request=request,
+        actor=actor,
+        target=move.user.email,
+        detail=f"{detail}: {_move_words(move)}",
+    )
+
+
+def _move_close(move: PracticeMove, *, outcome: str, by: User) -> bool:
+    """Decide a pending move; return False if it was decided already (by anyone).
+
+    A conditional update: of two requests deciding at once, the database lets one through.
+    """
+    now = timezone.now()
+    closed = PracticeMove.objects.filter(pk=move.pk, outcome=PracticeMoveOutcome.PENDING).update(
+        outcome=outcome, decided_at=now, decided_by=by
+    )
+    if closed:
+        move.outcome, move.decided_at, move.decided_by = outcome, now, by
+    return bool(closed)
+
+
+@transaction.atomic
+def practice_change(*, user: User, practice: Practice | None, request) -> PracticeMove | None:
+    """Move the user to the practice, at once or, into another ICB, once its admin confirms.
+
+    Return the pending move when the change waits (practice_move_needs_confirming); the user's
+    practice is then unchanged. A new choice replaces a move still pending (it is cancelled,
+    "superseded"); choosing the practice the user is at, or the one already asked for, changes
+    nothing. Every request and cancellation is audited, with its source.
+    """
+    current = user.practice
+    if practice == current:
+        return None
+    pending = (
+        PracticeMove.objects.pending()
+        .select_related("from_practice", "to_practice", "user")
+        .filter(user=user)
+        .first()
+    )
+    if pending and pending.to_practice_id == getattr(practice, "pk", None):
+        return pending
+    if pending and _move_close(pending, outcome=PracticeMoveOutcome.CANCELLED, by=user):
+        _move_audit(
+            pending,
+            request=request,
+            actor=user,
+            detail="Cancelled (superseded by another local profile change)",
+        )
+    if not practice_move_needs_confirming(current, practice):
+        user.practice = practice
+        user.save(update_fields=["practice"])
+        return None
+    try:
+        with transaction.atomic():
+            move = PracticeMove.objects.create(
+                user=user, from_practice=current, to_practice=practice
+            )
+    except IntegrityError:
+        # Another submit made this user's pending move since we looked; that one stands.
+        return PracticeMove.objects.pending().filter(user=user).first()
+    _move_audit(move, request=request, actor=user, detail="Requested (local profile change)")
+    return move
+
+
+@transaction.atomic
+def practice_move_cancel(*, user: User, request) -> PracticeMove | None:
+    """Withdraw the user's pending move; return it, or None if nothing was pending."""
+    move = (
+        PracticeMove.objects.pending()
+        .select_related("from_practice", "to_practice", "user")
+        .filter(user=user)
+        .first()
+    )
+    if move is None or not _move_close(move, outcome=PracticeMoveOutcome.CANCELLED, by=user):
+        return None
+    _move_audit(move, request=request, actor=user, detail="Cancelled by the user")
+    return move
+
+
+@transaction.atomic
+def practice_move_decide(*, move: PracticeMove, decider: User, confirm: bool, request) -> bool:
+    """Confirm (apply) or refuse a pending move; return whether this call decided it.
+
+    Only once: a move decided already, by this admin's double click or by another admin at
+    the same moment, is left as it is and nothing is applied again. Nobody decides their own
+    move. Confirming puts the user at the new practice (which the user's own audit of
+    organisation changes records too); refusing leaves them where they were.
+    """
+    if move.user_id == decider.pk:
+        raise PermissionDenied("Nobody can decide their own move")
+    outcome = PracticeMoveOutcome.CONFIRMED if confirm else PracticeMoveOutcome.REFUSED
+    if not _move_close(move, outcome=outcome, by=decider):
+        move.refresh_from_db()
+        return False
+    if confirm:
+        user = User.objects.select_for_update().get(pk=move.user_id)
+        user.practice = move.to_practice
+        user.save(update_fields=["practice"])
+    verb = "Confirmed" if confirm else "Refused"
+    _move_audit(move, request=request, actor=decider, detail=f"{verb} by {decider.email}")
+    return True
 
 
 SKIP_REASONS = {

@@ -13,6 +13,17 @@ urlpatterns = [
     path("verify/new-link/sent/", views.verification_sent, name="verification_sent"),
     path("verify/<uidb64>/<token>/", views.verify_email, name="verify_email"),
     path("profile/", views.profile, name="profile"),
+    path(
+        "profile/practice-move/cancel/",
+        views.practice_move_cancel,
+        name="practice_move_cancel",
+    ),
+    path("practice-moves/", views.practice_moves, name="practice_moves"),
+    path(
+        "practice-moves/<int:pk>/decide/",
+        views.practice_move_decide,
+        name="practice_move_decide",
+    ),
     path("password_change/", views.PasswordChangeView.as_view(), name="password_change"),
     path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),

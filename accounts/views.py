@@ -1,7 +1,9 @@
 """Sign-up, email verification, sign-in (with a second factor), sign-out, password reset,
-profile and two-factor authentication set-up."""
+profile (with practice moves between ICBs) and two-factor authentication set-up."""
 
 import time
+from datetime import timedelta
+from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -11,8 +13,10 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect, render, resolve_url
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_str
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
@@ -23,11 +27,34 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
 from accounts import forms, services, two_factor
+from accounts.models import PracticeMove, PracticeMoveOutcome
 from accounts.services import email_verification_token, user_sign_up, user_verify_email
 from accounts.throttling import sign_in_address_blocked
 
 
+def local_accounts_off(request):
+    """Say that local accounts are turned off, and how to sign in instead.
+
+    A page, never an error: 200 for a look, 403 for a form sent anyway (nothing was done).
+    """
+    status = 200 if request.method in ("GET", "HEAD") else 403
+    return render(request, "accounts/local_accounts_off.html", status=status)
+
+
+def local_accounts_only(view):
+    """Show local_accounts_off instead of the page while LOCAL_ACCOUNTS_ENABLED is off."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not settings.LOCAL_ACCOUNTS_ENABLED:
+            return local_accounts_off(request)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 @login_not_required
+@local_accounts_only
 @sensitive_post_parameters("password1", "password2")
 def signup(request):
     """Create an account for a clinician at an accepted email domain."""
@@ -53,6 +80,7 @@ def signup(request):
 
 
 @login_not_required
+@local_accounts_only
 def signup_done(request):
     """Tell the new user to look for the verification email."""
     return render(
@@ -61,6 +89,7 @@ def signup_done(request):
 
 
 @login_not_required
+@local_accounts_only
 @sensitive_post_parameters("password")
 def verify_email(request, uidb64, token):
     """Activate the account whose emailed link this is, once, with the password it was made with.
@@ -90,6 +119,7 @@ def verify_email(request, uidb64, token):
 
 
 @login_not_required
+@local_accounts_only
 def verification_resend(request):
     """Send a new verification link to an address whose account is waiting for one.
 
@@ -104,6 +134,7 @@ def verification_resend(request):
 
 
 @login_not_required
+@local_accounts_only
 def verification_sent(request):
     """Tell the user a new link is on its way if their address needed one."""
     return render(
@@ -137,6 +168,11 @@ class SignInView(auth_views.LoginView):
                 status=429,
             )
         return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            local_accounts_enabled=settings.LOCAL_ACCOUNTS_ENABLED, **kwargs
+        )
 
     def form_invalid(self, form):
         context = {"form": form}
@@ -173,18 +209,119 @@ class SignOutView(auth_views.LogoutView):
     template_name = "accounts/logged_out.html"
 
 
+# A decided move is told on the profile for this long, then it is history (the audit log).
+MOVE_OUTCOME_SHOWN_FOR = timedelta(days=30)
+
+
 def profile(request):
-    """Let the user correct their name, professional role, registration number and practice."""
-    form = forms.ProfileForm(request.POST or None, instance=request.user)
+    """Let the user correct their name, professional role, registration number and practice.
+
+    A practice in another ICB is asked for, not set (services.practice_change): the page then
+    says whose confirmation it waits for, and lets the user cancel it.
+    """
+    user = request.user
+    current = user.practice
+    form = forms.ProfileForm(request.POST or None, instance=user)
     if request.method == "POST" and form.is_valid():
+        practice = form.cleaned_data["practice"]
+        user.practice = current  # the practice is the service's to change, now or later
         form.save()
-        messages.success(request, "Your profile has been updated.")
+        move = services.practice_change(user=user, practice=practice, request=request)
+        if move is None:
+            messages.success(request, "Your profile has been updated.")
+        else:
+            messages.info(
+                request,
+                f"Your other details are saved. Your move to {move.to_practice.name} is waiting "
+                f"for {move.to_practice.icb.short_name}'s admin to confirm it.",
+            )
         return redirect("accounts:profile")
+    user.practice = current  # as stored, whatever an invalid form put in its place
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "two_factor": two_factor.two_factor_status(request.user)},
+        {
+            "form": form,
+            "two_factor": two_factor.two_factor_status(user),
+            "move": _move_to_tell(user),
+        },
     )
+
+
+def _move_to_tell(user) -> PracticeMove | None:
+    """Return the user's pending move, or one confirmed or refused lately, to show them."""
+    return (
+        PracticeMove.objects.filter(user=user)
+        .exclude(outcome=PracticeMoveOutcome.CANCELLED)
+        .exclude(decided_at__lt=timezone.now() - MOVE_OUTCOME_SHOWN_FOR)
+        .select_related("to_practice__icb", "decided_by")
+        .first()
+    )
+
+
+@require_POST
+def practice_move_cancel(request):
+    """Withdraw the user's own pending move; they stay at their practice."""
+    move = services.practice_move_cancel(user=request.user, request=request)
+    if move is not None:
+        messages.success(
+            request,
+            f"You have cancelled your move to {move.to_practice.name}. You are still at "
+            f"{move.from_practice.name}.",
+        )
+    return redirect("accounts:profile")
+
+
+def _move_deciders_only(user) -> None:
+    if not (user.is_icb_admin or user.is_site_admin):
+        raise PermissionDenied("Only ICB admins and site admins decide practice moves")
+
+
+def practice_moves(request):
+    """List the moves waiting for this admin: into their ICB (site admins: every ICB)."""
+    _move_deciders_only(request.user)
+    moves = (
+        PracticeMove.objects.decidable_by(request.user)
+        .pending()
+        .select_related("user", "from_practice__icb", "to_practice__icb")
+        .order_by("requested_at", "pk")
+    )
+    return render(request, "accounts/practice_moves.html", {"moves": moves})
+
+
+DECISIONS = {"confirm": True, "refuse": False}
+
+
+@require_POST
+def practice_move_decide(request, pk):
+    """Confirm or refuse one move; a move decided already is reported, never decided twice."""
+    _move_deciders_only(request.user)
+    confirm = DECISIONS.get(request.POST.get("decision", ""))
+    if confirm is None:
+        return HttpResponseBadRequest("Choose to confirm or refuse the move")
+    move = get_object_or_404(
+        PracticeMove.objects.decidable_by(request.user).select_related(
+            "user", "from_practice", "to_practice__icb", "decided_by"
+        ),
+        pk=pk,
+    )
+    name = move.user.full_name
+    if services.practice_move_decide(
+        move=move, decider=request.user, confirm=confirm, request=request
+    ):
+        if confirm:
+            messages.success(request, f"{name} is now at {move.to_practice.name}.")
+        else:
+            messages.success(
+                request, f"You refused {name}'s move. They stay at {move.from_practice.name}."
+            )
+    else:
+        messages.info(
+            request,
+            f"{name}'s move to {move.to_practice.name} was already "
+            f"{move.get_outcome_display().lower()}. Nothing has changed.",
+        )
+    return redirect("accounts:practice_moves")
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -199,11 +336,19 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 class PasswordResetView(auth_views.PasswordResetView):
+    """Email a reset link; while local accounts are off, only to site admins (the form's
+    get_users), and the page says so."""
+
     form_class = forms.PasswordResetForm
     template_name = "accounts/password_reset.html"
     email_template_name = "accounts/email/password_reset.txt"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            local_accounts_enabled=settings.LOCAL_ACCOUNTS_ENABLED, **kwargs
+        )
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
@@ -214,6 +359,18 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = forms.SetPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def get_user(self, uidb64):
+        """Honour a link only for someone who may sign in with a password now."""
+        user = super().get_user(uidb64)
+        if user is not None and not forms.local_password_sign_in_allowed(user):
+            return None
+        return user
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            local_accounts_enabled=settings.LOCAL_ACCOUNTS_ENABLED, **kwargs
+        )
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -15,6 +15,7 @@ class AuditAction(models.TextChoices):
     ADMIN_ADDED = "admin_added", "Added in the admin"
     ADMIN_CHANGED = "admin_changed", "Changed in the admin"
     ADMIN_DELETED = "admin_deleted", "Deleted in the admin"
+    PRACTICE_MOVE = "practice_move", "Practice move to another ICB"
 
 
 class AuditEventQuerySet(models.QuerySet):

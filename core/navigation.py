@@ -31,6 +31,7 @@ _MENU = (
     ),
     ("Manage directory", "referrals:manage", {Role.ICB_ADMIN, Role.SITE_ADMIN}),
     ("Reports", "reporting:dashboard", {Role.ICB_ADMIN, Role.SITE_ADMIN}),
+    ("Practice moves", "accounts:practice_moves", {Role.ICB_ADMIN, Role.SITE_ADMIN}),
     ("Site administration", "admin:index", {Role.SITE_ADMIN}),
 )
 

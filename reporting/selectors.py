@@ -11,7 +11,7 @@ from django.db.models import Count, DateField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Lower, TruncMonth
 from django.utils import timezone
 
-from accounts.models import ICB, ProfessionalRole, Role, User
+from accounts.models import ICB, PracticeMove, ProfessionalRole, Role, User
 from referrals.models import ServiceType
 from reporting.models import ConfidenceStat, ModuleStat, QuestionStat
 from reporting.summaries import month_start
@@ -45,8 +45,15 @@ def _period(scope, field: str) -> Q:
 
 
 def clinicians(scope):
-    """Return the registered clinicians in scope: active clinicians at a practice in the area."""
-    qs = User.objects.filter(role=Role.CLINICIAN, is_active=True, practice__isnull=False)
+    """Return the registered clinicians in scope: active clinicians at a practice in the area.
+
+    Someone whose move to another ICB waits for that ICB's admin counts in no area until it
+    is decided (accounts.models.PracticeMove).
+    """
+    moving = PracticeMove.objects.pending().filter(user=OuterRef("pk"))
+    qs = User.objects.filter(
+        ~Exists(moving), role=Role.CLINICIAN, is_active=True, practice__isnull=False
+    )
     if scope.icb:
         qs = qs.filter(practice__icb=scope.icb)
     if scope.practice:

@@ -112,6 +112,10 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:start"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day, for both reset and verification links
 
+# Local accounts: an email address and password, made by signing up here. Turn them off for
+# organisations that sign in with NHS CIS2: sign-up, email verification, and password sign-in
+# and reset are then closed to everyone but site admins, so the service can be administered.
+LOCAL_ACCOUNTS_ENABLED = env.bool("LOCAL_ACCOUNTS_ENABLED", default=True)
 # Sign-up is open only to these email domains (and their subdomains).
 ACCEPTED_EMAIL_DOMAINS = env.list("ACCEPTED_EMAIL_DOMAINS", default=["nhs.net", "nhs.uk"])
 

@@ -11,9 +11,11 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from accounts.models import PracticeMove
 from referrals.models import Service
 from referrals.services import seed_load
 from screening.services import screening_create
+from tests.factories import PracticeFactory, UserFactory, icb
 from tests.training.conftest import make_module
 from training.content import CourseSpec
 from training.models import Attempt, Certificate, Module
@@ -85,6 +87,10 @@ MATRIX = {
     "accounts:verification_resend": (None, everyone(200)),
     "accounts:verification_sent": (None, everyone(200)),
     "accounts:profile": (None, signed_in(200)),
+    # POST only: a GET is refused before any lookup (POSTs below).
+    "accounts:practice_move_cancel": (None, signed_in(405)),
+    "accounts:practice_moves": (None, {"anonymous": SIGN_IN, **CURATORS}),
+    "accounts:practice_move_decide": ("practice_move", signed_in(405)),
     "accounts:password_change": (None, signed_in(200)),
     "accounts:password_reset": (None, everyone(200)),
     "accounts:password_reset_done": (None, everyone(200)),
@@ -204,6 +210,11 @@ def world(clinician, other_practice_clinician, icb_admin, other_icb_admin, site_
     )
     seed_load(examples=True)
     local = Service.objects.filter(area_icbs="QWO", retired_at__isnull=True).first()
+    # Someone in Cheshire and Merseyside asking to move to Alice's practice, in West Yorkshire.
+    mover = UserFactory(practice=PracticeFactory(ods_code="C44444", icb=icb("QYG")))
+    move = PracticeMove.objects.create(
+        user=mover, from_practice=mover.practice, to_practice=clinician.practice
+    )
     return {
         "bad_token": {"uidb64": "MQ", "token": "bad-token"},
         "survey": {"phase": "before"},
@@ -215,6 +226,7 @@ def world(clinician, other_practice_clinician, icb_admin, other_icb_admin, site_
         "local_service": {"pk": local.pk},
         "oruk_service": {"service_id": str(local.pk)},
         "oruk_unknown": {"rest": "services/a/b"},
+        "practice_move": {"pk": move.pk},
     }
 
 
@@ -258,6 +270,11 @@ def test_admin_site_is_for_site_admins_only(role, world, request):
 # State-changing requests by someone who may not make them: refused, and nothing changes.
 # (A reflective note is no longer here: admins may take the training and keep their own notes.)
 POSTS = {
+    "accounts:practice_move_decide": (
+        "practice_move",
+        {"decision": "confirm"},
+        {"clinician": 403, "other_practice_clinician": 403, "other_icb_admin": 404},
+    ),
     "screening:outcome": (
         "screening",
         {"police_contacted": "on"},
@@ -300,6 +317,7 @@ def test_forbidden_posts_change_nothing(role, world, request):
             ReflectiveNote.objects.count(),
             ServiceChange.objects.count(),
             Service.objects.filter(retired_at__isnull=False).count(),
+            PracticeMove.objects.pending().count(),
         )
 
     client = client_for(role, request)
