@@ -273,22 +273,27 @@ def service_history(service: Service) -> list[ServiceChange]:
     return list(service.changes.all())
 
 
+def current_icbs_with_stalking_services(on: datetime.date | None = None):
+    """Return the current ICBs, each annotated with `stalking_services`: its current local
+    specialist stalking services (national services do not count)."""
+    return ICB.objects.current(on).annotate(
+        stalking_services=Count(
+            "referral_services",
+            filter=Q(
+                referral_services__service_type=ServiceType.STALKING_ADVOCACY,
+                referral_services__retired_at__isnull=True,
+            ),
+        )
+    )
+
+
 def icbs_without_stalking_service(on: datetime.date | None = None) -> list[ICB]:
     """Return current ICBs with no current local specialist stalking service, by region.
 
     National services do not count: the point is to show where no local service exists.
     """
     return list(
-        ICB.objects.current(on)
-        .annotate(
-            stalking_services=Count(
-                "referral_services",
-                filter=Q(
-                    referral_services__service_type=ServiceType.STALKING_ADVOCACY,
-                    referral_services__retired_at__isnull=True,
-                ),
-            )
-        )
+        current_icbs_with_stalking_services(on)
         .filter(stalking_services=0)
         .order_by("region", "name")
     )

@@ -78,12 +78,11 @@ def available(today: datetime.date) -> list[Period]:
 
 def choices(today: datetime.date) -> list:
     """Return the periods as grouped choices for a select (optgroups by kind)."""
-    groups = {"year": [], "quarter": [], "month": []}
+    groups = {"all": [], "year": [], "quarter": [], "month": []}
     for period in available(today):
-        if period.kind in groups:
-            groups[period.kind].append((period.key, period.label))
+        groups[period.kind].append((period.key, period.label))
     return [
-        (ALL, "All months"),
+        *groups["all"],
         ("Financial years", groups["year"]),
         ("Quarters", groups["quarter"]),
         ("Months", groups["month"]),

@@ -49,13 +49,17 @@ def _share(rate: dc.Rate, of: str) -> str:
     return f"{rate.display} of {of}" if rate.value is not None else ""
 
 
-def _progress_table(table_id, caption, first_header, rows, *, totals=None) -> Table:
-    """Return a progress table; `totals` are the shown totals its columns add up to."""
-    columns = []
-    for i, name in enumerate(("registered", "started", "completed")):
-        values = [getattr(r, name) for r in rows]
-        total = totals[i] if totals else None
-        columns.append(dc.group(values, total=total))
+PROGRESS_COLUMNS = ("registered", "started", "completed")
+
+
+def _protected_columns(rows) -> tuple[list[list[dc.Count]], list[dc.Count]]:
+    """Return each progress column's cells and its total, protected together (dc.protect)."""
+    protected = [dc.protect([getattr(r, name) for r in rows]) for name in PROGRESS_COLUMNS]
+    return [cells for cells, _ in protected], [total for _, total in protected]
+
+
+def _progress_table(table_id, caption, first_header, rows, columns) -> Table:
+    """Return a progress table from its rows and their protected columns."""
     table = Table(
         table_id, caption, [first_header, "Registered", "Started", "Completed", "Completed (%)"]
     )
@@ -73,11 +77,7 @@ def _progress_table(table_id, caption, first_header, rows, *, totals=None) -> Ta
 def _progress(scope, progress) -> tuple[list[Headline], list[Table]]:
     by_area = progress.by_area
     # Headline figures are about clinical staff; the practice team is counted apart.
-    totals = []
-    for name in ("registered", "started", "completed"):
-        _, total = dc.protect([getattr(r, name) for r in by_area])
-        totals.append(total)
-    reg_c, start_c, done_c = totals
+    area_columns, (reg_c, start_c, done_c) = _protected_columns(by_area)
     headlines = [
         Headline("Registered clinicians", reg_c.display),
         Headline(
@@ -118,13 +118,15 @@ def _progress(scope, progress) -> tuple[list[Headline], list[Table]]:
             "Training by practice" if scope.icb else "Training by ICB",
             "Practice" if scope.icb else "ICB",
             by_area,
-            totals=[
-                sum(r.registered for r in by_area),
-                sum(r.started for r in by_area),
-                sum(r.completed for r in by_area),
-            ],
+            area_columns,
         ),
-        _progress_table("by-role", "Training by professional role", "Role", progress.by_role),
+        _progress_table(
+            "by-role",
+            "Training by professional role",
+            "Role",
+            progress.by_role,
+            _protected_columns(progress.by_role)[0],
+        ),
     ]
     return headlines, tables
 

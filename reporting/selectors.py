@@ -11,8 +11,9 @@ from django.db.models import Count, DateField, Exists, OuterRef, Q, Sum, Value
 from django.db.models.functions import Cast, Lower, TruncMonth
 from django.utils import timezone
 
-from accounts.models import ICB, PracticeMove, ProfessionalRole, Role, User
+from accounts.models import PracticeMove, ProfessionalRole, Role, User
 from referrals.models import ServiceType
+from referrals.selectors import current_icbs_with_stalking_services
 from reporting.models import ConfidenceStat, ModuleStat, QuestionStat
 from reporting.summaries import month_start
 from screening.models import Screening
@@ -493,15 +494,7 @@ def boards(scope) -> list[BoardFigures]:
         )
         .order_by()
     }
-    current = ICB.objects.current().annotate(
-        stalking_services=Count(
-            "referral_services",
-            filter=Q(
-                referral_services__service_type=ServiceType.STALKING_ADVOCACY,
-                referral_services__retired_at__isnull=True,
-            ),
-        )
-    )
+    current = current_icbs_with_stalking_services()
     figures = []
     for icb in current.order_by(Lower("name")):
         practices, trained, registered, done = staff.get(icb.pk, [0, 0, 0, 0])
