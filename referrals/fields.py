@@ -58,6 +58,10 @@ class Field:
     oruk_required: bool = False
     #: It is a CSV column and a flat record key; False for who checked (personal data).
     exported: bool = True
+    #: For a plain field the form does not lay out by hand: its hint, and the part of the form
+    #: it goes in (the heading of one of the form's groups, or "" for the first part).
+    hint: str = ""
+    section: str = ""
 
     @property
     def form_name(self) -> str:
@@ -333,6 +337,20 @@ def stored_on(owner: str) -> tuple[Field, ...]:
 def entered_on(owner: str) -> tuple[Field, ...]:
     """Return the fields on `owner` that curators enter on the form (and imports bring)."""
     return tuple(field for field in stored_on(owner) if field.label)
+
+
+#: What a plain field holds: text the model, form and imports handle with no code of their own.
+PLAIN = (TEXT, LONG_TEXT)
+
+
+def plain_on(owner: str) -> tuple[Field, ...]:
+    """Return the plain text fields kept on `owner`, which need nothing but their entry here.
+
+    The model gives each one it does not declare a column (`models.add_plain_columns`) and the
+    service form a text field in its `section` (`forms.ServiceForm`); records, history and the
+    Open Referral UK mapping already read every field from `FIELDS`.
+    """
+    return tuple(field for field in stored_on(owner) if field.kind in PLAIN)
 
 
 @functools.cache

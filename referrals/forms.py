@@ -236,17 +236,20 @@ class ServiceForm(forms.Form):
             "organisation",
             Field("service_type", label_size="m"),
             "description",
+            *self._added_in(""),
             Fieldset(
                 "Who it is for",
                 Field("minimum_age"),
                 Field("maximum_age"),
                 Field("gender", label_size="s"),
                 "eligibility",
+                *self._added_in("Who it is for"),
             ),
             Fieldset(
                 "How to refer",
                 Field("referral_route", label_size="s"),
                 "referral_instructions",
+                *self._added_in("How to refer"),
             ),
             Fieldset(
                 "Contact details",
@@ -255,6 +258,7 @@ class ServiceForm(forms.Form):
                 "email",
                 "website",
                 "opening_hours",
+                *self._added_in("Contact details"),
                 hint="Give at least one way to reach the service: phone, email, website or "
                 "referral instructions.",
             ),
@@ -264,6 +268,7 @@ class ServiceForm(forms.Form):
                 "location_address",
                 "location_town",
                 "location_postcode",
+                *self._added_in("Where it is based (optional)"),
                 hint="Only if patients go there in person.",
             ),
             # Not a conditional reveal: NHS.UK's script marks the radio aria-expanded, which
@@ -277,6 +282,13 @@ class ServiceForm(forms.Form):
             *([Field("checked", legend="Checking the details")] if service else []),
             Submit("Save service", prevent_double_click=True),
         )
+
+    #: The specification's plain fields the form does not lay out by hand (`_add_plain_fields`).
+    added: tuple = ()
+
+    def _added_in(self, section: str) -> list[str]:
+        """Return the form names of the added fields that go in `section`."""
+        return [spec.form_name for spec in self.added if spec.section == section]
 
     @classmethod
     def initial_for(cls, service) -> dict:
@@ -365,3 +377,18 @@ class ServiceForm(forms.Form):
             location=location,
             submission_id=data.get("submission"),
         )
+
+
+def _add_plain_fields(form_class) -> None:
+    """Give the form a text field for each plain field of a service or its location that it does
+    not declare, in the field's `section`: with the model's `add_plain_columns`, a new text field
+    is its entry in `fields.FIELDS` and a migration."""
+    added = []
+    for spec in (*fields.plain_on(SERVICE), *fields.plain_on(LOCATION)):
+        if spec.label and spec.form_name not in form_class.base_fields:
+            form_class.base_fields[spec.form_name] = _text(spec.name, hint=spec.hint)
+            added.append(spec)
+    form_class.added = tuple(added)
+
+
+_add_plain_fields(ServiceForm)

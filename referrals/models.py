@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ICB
-from referrals import rules
+from referrals import fields, rules
 from referrals.fields import limit
 
 
@@ -248,6 +248,28 @@ class Location(models.Model):
         return ", ".join(
             part for part in (self.name, self.address, self.town, self.postcode) if part
         )
+
+
+def add_plain_columns(model, owner: str) -> None:
+    """Give `model` a column for each plain text field of the specification it does not declare.
+
+    So a new one-line or long text field of a service or its location is its entry in
+    `fields.FIELDS` and a migration (an organisation's few fields are written out). The columns
+    declared above stay written out: their choices, validators and help differ.
+    """
+    declared = {f.name for f in [*model._meta.local_fields, *model._meta.local_many_to_many]}
+    for spec in fields.plain_on(owner):
+        if spec.attr in declared:
+            continue
+        if spec.kind == fields.LONG_TEXT:
+            column = models.TextField(blank=not spec.required)
+        else:
+            column = models.CharField(max_length=spec.max_length, blank=not spec.required)
+        model.add_to_class(spec.attr, column)
+
+
+add_plain_columns(Service, fields.SERVICE)
+add_plain_columns(Location, fields.LOCATION)
 
 
 class ChangeAction(models.TextChoices):

@@ -224,3 +224,82 @@ def test_ticking_checked_saves_an_entry_at_the_limit(icb_admin, icb_admin_client
     assert response.status_code == 302
     wy_service.refresh_from_db()
     assert wy_service.last_verified_on == timezone.localdate()
+
+
+class TestANewPlainFieldNeedsOnlyItsEntry:
+    """A new one-line or long text field is its entry in `fields.FIELDS` and a migration: the
+    model gives it a column and the form a field in its section (issue 18)."""
+
+    LANGUAGES = fields.Field(
+        "languages",
+        max_length=120,
+        label="Languages spoken (optional)",
+        hint="For example: Urdu and Polish",
+        section="Contact details",
+        stored="languages",
+        history="Languages spoken",
+        oruk="languages_spoken",
+    )
+    NOTES = fields.Field(
+        "access_notes", fields.LONG_TEXT, max_length=900, stored="location.access_notes"
+    )
+
+    def _only(self, monkeypatch, by_owner):
+        monkeypatch.setattr(fields, "plain_on", lambda owner: by_owner.get(owner, ()))
+        monkeypatch.setitem(fields.BY_NAME, "languages", self.LANGUAGES)
+        monkeypatch.setitem(fields.BY_NAME, "access_notes", self.NOTES)
+
+    def test_the_model_gets_a_column_of_the_specs_size(self, monkeypatch):
+        from referrals.models import add_plain_columns
+
+        self._only(monkeypatch, {SERVICE: (self.LANGUAGES,), LOCATION: (self.NOTES,)})
+        probe = type(
+            "PlainColumnsProbe",
+            (models.Model,),
+            {
+                "__module__": "referrals.models",
+                "name": models.CharField(max_length=10),
+                "Meta": type("Meta", (), {"app_label": "referrals", "managed": False}),
+            },
+        )
+        add_plain_columns(probe, SERVICE)
+        add_plain_columns(probe, LOCATION)
+        added = probe._meta.get_field("languages")
+        assert isinstance(added, models.CharField) and added.max_length == 120 and added.blank
+        assert isinstance(probe._meta.get_field("access_notes"), models.TextField)
+        # A column the model writes out itself is left alone.
+        self._only(monkeypatch, {SERVICE: (fields.BY_NAME["name"],)})
+        add_plain_columns(probe, SERVICE)
+        assert probe._meta.get_field("name").max_length == 10
+
+    def test_the_form_asks_for_it_in_its_section_with_the_specs_limit(self, monkeypatch, icb_admin):
+        from referrals import forms as service_forms
+
+        self._only(monkeypatch, {SERVICE: (self.LANGUAGES, fields.BY_NAME["name"])})
+
+        class Form(ServiceForm):
+            pass
+
+        Form.base_fields = dict(ServiceForm.base_fields)
+        service_forms._add_plain_fields(Form)
+        assert Form.added == (self.LANGUAGES,)  # "name" is on the form already
+        form = Form(data=form_data(languages="x" * 121), user=icb_admin, icbs=[])
+        assert form.errors["languages"] == [
+            "Languages spoken (optional) must be 120 characters or fewer"
+        ]
+        assert form.fields["languages"].help_text == "For example: Urdu and Polish"
+        contact = next(
+            item
+            for item in form.helper.layout.fields
+            if getattr(item, "legend", "") == "Contact details"
+        )
+        assert "languages" in contact.fields
+
+    def test_today_every_plain_field_is_a_column_and_on_the_form(self):
+        for owner, model in ((SERVICE, Service), (LOCATION, Location)):
+            for spec in fields.plain_on(owner):
+                column = model._meta.get_field(spec.attr)
+                if spec.kind == fields.TEXT:
+                    assert column.max_length == spec.max_length, spec.name
+                if spec.label:
+                    assert ServiceForm.base_fields[spec.form_name].max_length == spec.max_length
