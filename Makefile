@@ -47,8 +47,9 @@ run: install
 test: install
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
-# Benchmark at national scale against PostgreSQL (seeds the bench database the first time, a
-# few minutes) and rewrite docs/benchmarks.md. wrk comes from Debian's packages.
+# Benchmark at national scale against PostgreSQL with the bench app (bench/, installed only by
+# config.settings.bench): seeds the bench database the first time (a few minutes) and rewrites
+# docs/benchmarks.md. wrk comes from Debian's packages.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/spotting_stalking_bench
 BENCH := DATABASE_URL=$(BENCH_DATABASE_URL) DJANGO_SETTINGS_MODULE=config.settings.bench $(BIN)/python manage.py
 

@@ -6,4 +6,7 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisations"
 
     def ready(self):
-        from accounts import signals  # noqa: F401 - connects the receivers
+        from accounts import signals  # noqa: F401 - importing signals connects them
+        from accounts.navigation import register_menu
+
+        register_menu()

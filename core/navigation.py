@@ -1,14 +1,24 @@
-"""Decide which navigation links a user sees, from their role.
+"""Build the header menu from the links the apps register.
 
-Only links whose URL exists are offered, so the menu grows as features land and never
-points at a page that is not there.
+Core knows no app and no role: an app registers its links from its AppConfig.ready(), each
+with a test of who is shown it (accounts/navigation.py registers the menu by role). Only links
+whose URL exists are offered, so the menu grows as features land and never points at a page
+that is not there.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import NoReverseMatch, reverse
 
-from accounts.models import Role
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link an app offers in the header menu, and which signed-in users are shown it."""
+
+    label: str
+    url_name: str
+    shown_to: Callable[[object], bool]
 
 
 @dataclass(frozen=True)
@@ -18,34 +28,28 @@ class NavItem:
     current: bool
 
 
-# (label, URL name, roles that see it)
-_MENU = (
-    ("My training", "training:home", {Role.CLINICIAN, Role.ICB_ADMIN, Role.SITE_ADMIN}),
-    ("Certificates", "certificates:list", {Role.CLINICIAN, Role.ICB_ADMIN, Role.SITE_ADMIN}),
-    ("Screening checklist", "screening:new", {Role.CLINICIAN}),
-    ("My screenings", "screening:list", {Role.CLINICIAN}),
-    (
-        "Referral directory",
-        "referrals:directory",
-        {Role.CLINICIAN, Role.ICB_ADMIN, Role.SITE_ADMIN},
-    ),
-    ("Manage directory", "referrals:manage", {Role.ICB_ADMIN, Role.SITE_ADMIN}),
-    ("Reports", "reporting:dashboard", {Role.ICB_ADMIN, Role.SITE_ADMIN}),
-    ("Practice moves", "accounts:practice_moves", {Role.ICB_ADMIN, Role.SITE_ADMIN}),
-    ("Site administration", "admin:index", {Role.SITE_ADMIN}),
-)
+_entries: list[MenuEntry] = []
+
+
+def register(*entries: MenuEntry) -> None:
+    """Add links to the end of the menu; a URL name already registered is not added twice."""
+    known = {entry.url_name for entry in _entries}
+    for entry in entries:
+        if entry.url_name not in known:
+            _entries.append(entry)
+            known.add(entry.url_name)
 
 
 def menu_for(user, current_path: str) -> list[NavItem]:
-    """Return the navigation items this user's role may use, marking the current one."""
+    """Return the registered links this signed-in user is shown, marking the current one."""
     if not user.is_authenticated:
         return []
     links = []
-    for label, url_name, roles in _MENU:
-        if user.role not in roles:
+    for entry in _entries:
+        if not entry.shown_to(user):
             continue
         try:
-            links.append((label, reverse(url_name)))
+            links.append((entry.label, reverse(entry.url_name)))
         except NoReverseMatch:
             continue
     # The current item is the one whose address is the longest prefix of this page's, so

@@ -4,8 +4,8 @@ Measured on the national-scale benchmark data (100,000 clinicians, 1,000,000 qui
 7.8 million answers): counting wrong answers per question straight from the answers took about
 10 s for England, and deciding who had started and finished the course from page views,
 attempts and completions about 2.6 s. These tables are kept up to date when the learner acts
-(reporting/summaries.py, called from training/services.py) and rebuilt from the raw data by
-`manage.py refresh_report_summaries`.
+(reporting/summaries.py, listening to the signals in training/signals.py) and rebuilt from the
+raw data by `manage.py refresh_report_summaries`.
 
 Monthly cells (QuestionStat, ModuleStat, ConfidenceStat) are attributed to the learner's ICB
 and professional role when the event happened; LearnerProgress is joined to the learner's

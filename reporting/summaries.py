@@ -1,7 +1,9 @@
 """Keep the reporting summary tables (reporting/models.py) in step with the data they summarise.
 
-The `*_add`/`learner_*` functions run inside the learner's request, a few queries each; the
-`*_rebuild` functions recount everything from the raw data (`manage.py refresh_report_summaries`).
+The `*_add`/`learner_*` functions run inside the learner's request, a few queries each, called
+by the receivers at the end of this module when training announces what happened
+(training/signals.py); the `*_rebuild` functions recount everything from the raw data
+(`manage.py refresh_report_summaries`).
 """
 
 import datetime
@@ -370,3 +372,45 @@ REBUILDS = {
 def rebuild_all() -> dict[str, int]:
     """Rebuild every summary table; return the rows written to each."""
     return {table: rebuild() for table, rebuild in REBUILDS.items()}
+
+
+# Receivers of training's signals, connected by reporting/apps.py. They run synchronously in
+# the sender's transaction, so a summary commits or rolls back with the row it counts.
+
+
+def on_page_first_viewed(sender, *, user, page_view, **kwargs) -> None:
+    """Note that a counted learner started the course, if this is their first step."""
+    if counts_in_reports(user):
+        learner_started(user=user, when=page_view.first_viewed_at)
+
+
+def on_attempt_started(sender, *, attempt, **kwargs) -> None:
+    """Note that a counted learner started the course, if this is their first step."""
+    if counts_in_reports(attempt.user):
+        learner_started(user=attempt.user, when=attempt.started_at)
+
+
+def on_attempt_submitted(sender, *, attempt, answers, **kwargs) -> None:
+    """Count a counted learner's answers, and their first attempt at the module."""
+    if counts_in_reports(attempt.user):
+        question_stats_add(attempt=attempt, answers=answers)
+        if attempt.is_first:
+            module_stats_first_attempt(attempt=attempt)
+
+
+def on_module_completed(sender, *, completion, **kwargs) -> None:
+    """Count a counted learner's module completion, and whether it finished the course."""
+    if counts_in_reports(completion.user):
+        module_stats_completion(completion=completion)
+        learner_completion_check(user=completion.user)
+
+
+def on_survey_submitted(sender, *, response, **kwargs) -> None:
+    """Count a counted learner's survey."""
+    if counts_in_reports(response.user):
+        confidence_stats_add(response=response)
+
+
+def on_course_changed(sender, **kwargs) -> None:
+    """Recompute who has finished the course, now that the active modules have changed."""
+    learner_progress_rebuild()

@@ -7,17 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 
-from reporting.summaries import (
-    confidence_stats_add,
-    counts_in_reports,
-    learner_completion_check,
-    learner_progress_rebuild,
-    learner_started,
-    module_stats_completion,
-    module_stats_first_attempt,
-    question_stats_add,
-)
-from training import rules
+from training import rules, signals
 from training.content import CourseSpec
 from training.models import (
     Attempt,
@@ -100,15 +90,15 @@ def content_load(*, course: CourseSpec) -> dict[str, int]:
             counts["questions"] += 1
     if set(Module.objects.filter(is_active=True).values_list("pk", flat=True)) != active_before:
         # Who has finished the course depends on which modules are in it.
-        learner_progress_rebuild()
+        signals.course_changed.send(sender=Module)
     return counts
 
 
 def page_view_record(*, user, page: Page) -> None:
     """Note that the learner has read the page (once; later visits change nothing)."""
     view, created = PageView.objects.get_or_create(user=user, page=page)
-    if created and counts_in_reports(user):
-        learner_started(user=user, when=view.first_viewed_at)
+    if created:
+        signals.page_first_viewed.send(sender=PageView, user=user, page_view=view)
 
 
 def attempt_start(*, user, module: Module, rng: random.Random | None = None) -> Attempt:
@@ -137,8 +127,7 @@ def attempt_start(*, user, module: Module, rng: random.Random | None = None) -> 
                 presented=presented,
                 question_count=len(presented),
             )
-            if counts_in_reports(user):
-                learner_started(user=user, when=attempt.started_at)
+            signals.attempt_started.send(sender=Attempt, attempt=attempt)
             return attempt
     except IntegrityError:
         # Two tabs started at once: the database let only one open attempt through.
@@ -193,10 +182,7 @@ def attempt_submit(*, attempt: Attempt, selections: dict[int, frozenset[int]]) -
         )
         for qid in presented
     )
-    if counts_in_reports(attempt.user):
-        question_stats_add(attempt=attempt, answers=answers)
-        if is_first:
-            module_stats_first_attempt(attempt=attempt)
+    signals.attempt_submitted.send(sender=Attempt, attempt=attempt, answers=answers)
     if score.passed:
         _complete_module(user=attempt.user, module=module, attempt=attempt, when=now)
     return attempt
@@ -212,9 +198,7 @@ def _complete_module(*, user, module: Module, attempt: Attempt, when) -> None:
         content_version=attempt.content_version,
         completed_at=when,
     )
-    if counts_in_reports(user):
-        module_stats_completion(completion=completion)
-        learner_completion_check(user=user)
+    signals.module_completed.send(sender=ModuleCompletion, completion=completion)
 
 
 def note_save(*, user, module: Module, text: str) -> None:
@@ -241,8 +225,7 @@ def survey_submit(*, user, phase: str, version: str, answers: dict[str, int]) ->
         SurveyAnswer(response=response, statement=key, value=value)
         for key, value in answers.items()
     )
-    if counts_in_reports(user):
-        confidence_stats_add(response=response)
+    signals.survey_submitted.send(sender=SurveyResponse, response=response)
     if phase == SurveyPhase.AFTER:
         certificate_issue_if_complete(user=user, version=version)
     return response

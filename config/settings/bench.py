@@ -2,7 +2,8 @@
 
 Only what a benchmark on localhost needs differs from production: no HTTPS redirect or secure
 cookies (there is no TLS proxy in front), no second factor for the admins whose dashboards are
-timed, and one extra URL, a minimal view, as the throughput baseline.
+timed, and the bench app (bench/): its commands, and two extra URLs (bench/urls.py), a minimal
+view as the throughput baseline and an identity view. Production never installs it.
 """
 
 import os
@@ -18,4 +19,5 @@ from .production import *  # noqa: E402
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 OTP_REQUIRED_FOR_ADMINS = False
-ROOT_URLCONF = "config.urls_bench"
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+ROOT_URLCONF = "bench.urls"

@@ -9,6 +9,9 @@ os.environ["EMAIL_URL"] = "memorymail://"
 
 from .base import *  # noqa: E402
 
+# The benchmark's code is tested with the rest; only the bench and test settings install it.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+
 # Fuzz tests send hundreds of requests from one address; the rate-limit tests set their own.
 API_RATE_LIMIT = 100_000
 SIGN_IN_ADDRESS_FAILURE_LIMIT = 100_000

@@ -1,7 +1,7 @@
 """Server-side time and query count of the main pages, measured in-process with Django's client.
 
 The time covers everything the server does for a request (middleware, view, queries, template)
-but not the network; throughput over real sockets is measured by core/benchmark/load.py.
+but not the network; throughput over real sockets is measured by bench/load.py.
 """
 
 import time
@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import Role, User
-from core.bench_data import BENCH_EMAIL_DOMAIN
-from core.timing import median_p95
+from bench.data import BENCH_EMAIL_DOMAIN
+from bench.timing import median_p95
 from screening.models import Screening
 from training.models import Attempt, Module, SurveyPhase, SurveyResponse
 

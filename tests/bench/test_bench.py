@@ -19,17 +19,17 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import override_settings
 
-from core.benchmark import load, report
-from core.benchmark.load import LoadResult, LoadRun
-from core.benchmark.pages import BenchError, PageTiming
-from core.benchmark.pdfs import PdfTiming
+from bench import load, report
+from bench.load import LoadResult, LoadRun
+from bench.pages import BenchError, PageTiming
+from bench.pdfs import PdfTiming
 
 SMALL = {"clinicians": 40, "attempts": 200, "screenings": 50}
 
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="make bench measures PostgreSQL")
-@override_settings(ROOT_URLCONF="config.urls_bench")
+@override_settings(ROOT_URLCONF="bench.urls")
 def test_bench_times_every_main_page_and_writes_the_report(icbs, tmp_path):
     output = tmp_path / "benchmarks.md"
     out = io.StringIO()
@@ -196,7 +196,7 @@ def test_without_a_port_the_os_picks_a_free_one_and_it_is_held(listener):
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="make bench measures PostgreSQL")
-@override_settings(ROOT_URLCONF="config.urls_bench")
+@override_settings(ROOT_URLCONF="bench.urls")
 def test_bench_refuses_a_busy_port_before_doing_anything(tmp_path):
     output = tmp_path / "benchmarks.md"
     with socket.socket() as other_server:

@@ -1,19 +1,13 @@
-"""The site's URLs plus two bench-only views: the minimal view `make bench` measures pages
-against, and the identity view it uses to know the server answering is the one it started."""
+"""The two views only the benchmark serves: the minimal view it measures pages against, and
+the identity view it uses to know the server answering is the one it started."""
 
 import os
 
 from django.contrib.auth.decorators import login_not_required
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
-from django.urls import path
 
-from config.urls import *  # noqa: F403
-from config.urls import urlpatterns as site_urlpatterns
-
-MINIMAL_PATH = "bench/minimal/"
-SERVER_PATH = "bench/server/"
-# Set by core/benchmark/load.py for the gunicorn it starts: a new random value for every run.
+# Set by bench/load.py for the gunicorn it starts: a new random value for every run.
 RUN_TOKEN_ENV = "BENCH_RUN_TOKEN"  # noqa: S105 - the name of a variable, not a secret
 
 
@@ -34,6 +28,3 @@ def server(request):
     if not token:
         raise Http404("Not started by make bench")
     return JsonResponse({"token": token, "master_pid": os.getppid(), "pid": os.getpid()})
-
-
-urlpatterns = [path(MINIMAL_PATH, minimal), path(SERVER_PATH, server), *site_urlpatterns]

@@ -21,7 +21,7 @@ from accounts.models import (
     User,
     validate_registration_number,
 )
-from core import bench_data
+from bench import data
 from referrals.models import Service
 from reporting.models import LearnerProgress, ModuleStat, QuestionStat
 from screening import rules
@@ -43,7 +43,7 @@ from training.models import (
 )
 
 SMALL = {"clinicians": 50, "attempts": 300, "screenings": 100, "practices": 40, "icb_admins": 1}
-BENCH = f"@{bench_data.BENCH_EMAIL_DOMAIN}"
+BENCH = f"@{data.BENCH_EMAIL_DOMAIN}"
 
 
 def run_seed(**options) -> str:
@@ -373,13 +373,13 @@ class TestSafety:
 
     def test_too_many_practices(self, icbs):
         with pytest.raises(CommandError):
-            run_seed(practices=bench_data.MAX_PRACTICES + 1)
+            run_seed(practices=data.MAX_PRACTICES + 1)
 
 
 @pytest.mark.django_db
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY and index rebuilds")
 def test_postgres_rebuilds_what_it_drops_for_a_big_load(icbs):
-    tables = [m._meta.db_table for m in bench_data.TOUCHED_TABLES]
+    tables = [m._meta.db_table for m in data.TOUCHED_TABLES]
 
     def constraints():
         with connection.cursor() as cursor:
@@ -390,9 +390,9 @@ def test_postgres_rebuilds_what_it_drops_for_a_big_load(icbs):
 
     call_command("load_training", stdout=io.StringIO())
     before = constraints()
-    sink = bench_data.PostgresSink(connection, defer_indexes_from=0)
-    options = bench_data.Options(**SMALL)
-    bench_data.seed(sink, options, timezone.now(), bench_data.Timer(lambda step: None))
+    sink = data.PostgresSink(connection, defer_indexes_from=0)
+    options = data.Options(**SMALL)
+    data.seed(sink, options, timezone.now(), data.Timer(lambda step: None))
     assert constraints() == before
     assert set(sink.rebuild_seconds) >= {"training_attempt", "training_attemptanswer"}
     assert Attempt.objects.count() == 300
@@ -403,19 +403,19 @@ class TestPureHelpers:
         rng = random.Random(1)
         for total in (0, 1, 7, 1000):
             weights = [rng.random() for _ in range(13)] + [0.0]
-            shares = bench_data.split_total(total, weights)
+            shares = data.split_total(total, weights)
             assert sum(shares) == total and shares[-1] == 0
-        assert bench_data.split_total(5, [0, 0]) in ([3, 2], [2, 3])
+        assert data.split_total(5, [0, 0]) in ([3, 2], [2, 3])
 
     def test_practice_codes_have_the_shape_but_not_the_range_of_real_ones(self):
-        assert bench_data.practice_code(0) == "Z90000"
-        assert bench_data.practice_code(9999) == "Z99999"
+        assert data.practice_code(0) == "Z90000"
+        assert data.practice_code(9999) == "Z99999"
         with pytest.raises(ValueError):
-            bench_data.practice_code(10_000)
+            data.practice_code(10_000)
 
     def test_spread_times_rise_within_the_window(self):
         rng = random.Random(2)
-        times = bench_data.spread_times(rng, 1000.0, 5000.0, [True, False, False, True, False])
+        times = data.spread_times(rng, 1000.0, 5000.0, [True, False, False, True, False])
         assert times == sorted(times)
         assert times[0] > 1000.0 and times[-1] <= 5000.0
 
@@ -423,13 +423,13 @@ class TestPureHelpers:
         rng = random.Random(3)
         levels = Counter()
         for _ in range(500):
-            levels[rules.assess(bench_data.screening_answers(rng)).stalking] += 1
+            levels[rules.assess(data.screening_answers(rng)).stalking] += 1
         assert all(n > 50 for n in levels.values()) and len(levels) == 3
 
     def test_wrong_answers_are_never_right(self):
         rng = random.Random(4)
-        single = bench_data.question_data(rng, 1, [(10, False), (11, True), (12, False)], 0.0)
-        multiple = bench_data.question_data(rng, 2, [(20, True), (21, True), (22, False)], 0.0)
+        single = data.question_data(rng, 1, [(10, False), (11, True), (12, False)], 0.0)
+        multiple = data.question_data(rng, 2, [(20, True), (21, True), (22, False)], 0.0)
         for q in (single, multiple):
             assert q.correct not in q.wrong
             assert all(json.loads(item)["question"] == q.id for item in q.shown)
@@ -437,5 +437,5 @@ class TestPureHelpers:
         assert set(multiple.wrong) == {"[21]", "[20]", "[20, 21, 22]"}
 
     def test_pass_probability(self):
-        assert bench_data.pass_probability(1.0, 8, 80) == pytest.approx(1.0)
-        assert 0.6 < bench_data.pass_probability(0.85, 8, 80) < 0.7
+        assert data.pass_probability(1.0, 8, 80) == pytest.approx(1.0)
+        assert 0.6 < data.pass_probability(0.85, 8, 80) < 0.7

@@ -7,8 +7,8 @@ from django.test import Client
 from django.utils import timezone
 from weasyprint import HTML
 
-from core.benchmark.pages import BenchError
-from core.timing import median_p95, timed
+from bench.pages import BenchError
+from bench.timing import median_p95, timed
 from training.models import Certificate
 from training.pdf import certificate_pdf
 

@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
 from accounts.models import Practice, Role, User
-from config.urls_bench import MINIMAL_PATH
-from core.bench_data import BENCH_EMAIL_DOMAIN
-from core.benchmark import load, pages, pdfs, report
-from core.benchmark.pages import BenchError
+from bench import load, pages, pdfs, report
+from bench.data import BENCH_EMAIL_DOMAIN
+from bench.pages import BenchError
+from bench.urls import MINIMAL_PATH
 from screening.models import Screening
 from training.models import Attempt, AttemptAnswer
 
@@ -52,7 +52,7 @@ class Command(BaseCommand):
     def handle(self, *args, **o):
         if connection.vendor != "postgresql":
             raise CommandError("make bench measures PostgreSQL: set DATABASE_URL to one")
-        if settings.ROOT_URLCONF != "config.urls_bench":
+        if settings.ROOT_URLCONF != "bench.urls":
             raise CommandError("Run with DJANGO_SETTINGS_MODULE=config.settings.bench")
         try:
             # Before seeding or timing anything: the port is held until the load test ends.

@@ -1,8 +1,8 @@
 """Throughput under load: gunicorn on this machine, wrk (Debian's package) as the load.
 
 wrk runs one connection per thread, each thread signed in as a different clinician and going
-round core/benchmark/clinician_mix.lua. The baseline is a minimal Django view on the same
-server, with the same middleware, connections and run length.
+round bench/clinician_mix.lua. The baseline is a minimal Django view on the same server, with
+the same middleware, connections and run length.
 
 Nothing else can be measured in gunicorn's place: the benchmark binds the port itself (one the
 OS picks, or the one asked for if it is free) and hands that socket to gunicorn, checks that
@@ -31,8 +31,9 @@ from django.db.models import Count
 from django.test import Client
 from django.utils.crypto import get_random_string
 
-from config.urls_bench import MINIMAL_PATH, RUN_TOKEN_ENV, SERVER_PATH
-from core.benchmark.pages import BenchError, learners_ready
+from bench.pages import BenchError, learners_ready
+from bench.urls import MINIMAL_PATH, SERVER_PATH
+from bench.views import RUN_TOKEN_ENV
 from training.models import Module, PageView
 
 HERE = Path(__file__).resolve().parent
@@ -234,7 +235,7 @@ class Server:
                 body = response.read()
         except urllib.error.HTTPError as exc:
             raise self._foreign(
-                f"it answered {exc.code} to /{SERVER_PATH} (is it serving config.urls_bench?)"
+                f"it answered {exc.code} to /{SERVER_PATH} (is it serving bench.urls?)"
             ) from exc
         except OSError:  # refused, reset or timed out: not serving yet
             return None

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from core.benchmark.pdfs import certificate_timings
+from bench.pdfs import certificate_timings
 
 
 class Command(BaseCommand):

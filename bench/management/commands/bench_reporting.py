@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.models import Role, User
-from core.benchmark.pages import BenchError, time_page
+from bench.pages import BenchError, time_page
 
 
 class Command(BaseCommand):

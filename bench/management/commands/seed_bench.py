@@ -1,4 +1,4 @@
-"""Fill the database with synthetic national-scale data for benchmarks (see core/bench_data.py)."""
+"""Fill the database with synthetic national-scale data for benchmarks (see bench/data.py)."""
 
 import time
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from accounts.models import ICB
 from accounts.reference import load_icbs
-from core import bench_data
+from bench import data
 from reporting import summaries
 from reporting.models import ConfidenceStat, LearnerProgress, ModuleStat, QuestionStat
 from training.content import ContentError, read_course
@@ -28,8 +28,8 @@ class Command(BaseCommand):
     help = (
         "Add synthetic clinicians, practices, training, surveys, certificates and screenings "
         "for benchmarks: COPY on PostgreSQL, batched inserts elsewhere. Bench practices have "
-        f"ODS codes starting {bench_data.BENCH_ODS_PREFIX}; bench users' emails end in "
-        f"@{bench_data.BENCH_EMAIL_DOMAIN}. Refuses to run with DEBUG off unless --force."
+        f"ODS codes starting {data.BENCH_ODS_PREFIX}; bench users' emails end in "
+        f"@{data.BENCH_EMAIL_DOMAIN}. Refuses to run with DEBUG off unless --force."
     )
 
     def add_arguments(self, parser):
@@ -40,7 +40,7 @@ class Command(BaseCommand):
             "--practices",
             type=_positive,
             default=6_500,
-            help=f"Bench practices to have (at most {bench_data.MAX_PRACTICES}); kept if present.",
+            help=f"Bench practices to have (at most {data.MAX_PRACTICES}); kept if present.",
         )
         parser.add_argument("--icb-admins", type=_positive, default=3, help="Per current ICB.")
         parser.add_argument(
@@ -67,8 +67,8 @@ class Command(BaseCommand):
                 "DEBUG is off, so this may be a live service: seed_bench refuses to add "
                 "synthetic data. Pass --force if this really is a benchmark database."
             )
-        if options["practices"] > bench_data.MAX_PRACTICES:
-            raise CommandError(f"At most {bench_data.MAX_PRACTICES} bench practices")
+        if options["practices"] > data.MAX_PRACTICES:
+            raise CommandError(f"At most {data.MAX_PRACTICES} bench practices")
         if options["clinicians"] and not options["practices"]:
             raise CommandError("Clinicians need practices: --practices must be at least 1")
         started = time.perf_counter()
@@ -89,20 +89,20 @@ class Command(BaseCommand):
             t = time.perf_counter()
             try:
                 with transaction.atomic():
-                    deleted = bench_data.delete_bench_rows(connection)
+                    deleted = data.delete_bench_rows(connection)
             except IntegrityError as exc:
                 raise CommandError(
                     f"Nothing was deleted: another session wrote a row referring to a bench row "
                     f"during the reset; run it again when nobody is using bench accounts. {exc}"
                 ) from exc
-            bench_data.vacuum(connection, self._tables(), analyze=False)
+            data.vacuum(connection, self._tables(), analyze=False)
             self._line(
                 f"reset: {deleted['users']:,} users, {deleted['practices']:,} practices deleted",
                 "",
                 time.perf_counter() - t,
             )
 
-        bench_options = bench_data.Options(
+        bench_options = data.Options(
             clinicians=options["clinicians"],
             attempts=options["attempts"],
             screenings=options["screenings"],
@@ -114,30 +114,30 @@ class Command(BaseCommand):
         )
         sink = None
 
-        def report(step: bench_data.Step) -> None:
+        def report(step: data.Step) -> None:
             rebuilt = getattr(sink, "rebuild_seconds", {}).get(step.name)
             note = f"  (indexes and keys rebuilt in {rebuilt:.1f} s)" if rebuilt else ""
             self._line(step.name, step.rows, step.seconds, note)
 
-        timer = bench_data.Timer(report)
+        timer = data.Timer(report)
         try:
             with transaction.atomic():
-                sink = bench_data.sink_for(connection)
-                bench_data.seed(sink, bench_options, timezone.now(), timer)
+                sink = data.sink_for(connection)
+                data.seed(sink, bench_options, timezone.now(), timer)
                 committing = time.perf_counter()
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
         self._line("commit", "", time.perf_counter() - committing)
 
         t = time.perf_counter()
-        done = bench_data.vacuum(connection, self._tables(), analyze=True)
+        done = data.vacuum(connection, self._tables(), analyze=True)
         if done:
             self._line(done, "", time.perf_counter() - t)
         # The dashboard reads summary tables; COPY bypassed the code that keeps them current.
         for table, rebuild in summaries.REBUILDS.items():
             t = time.perf_counter()
             self._line(f"summary: {table}", rebuild(), time.perf_counter() - t)
-        bench_data.vacuum(connection, self._summary_tables(), analyze=True)
+        data.vacuum(connection, self._summary_tables(), analyze=True)
         self._line("total", "", time.perf_counter() - started)
 
     def _summary_tables(self) -> list[str]:
@@ -146,7 +146,7 @@ class Command(BaseCommand):
         ]
 
     def _tables(self) -> list[str]:
-        return [m._meta.db_table for m in bench_data.TOUCHED_TABLES]
+        return [m._meta.db_table for m in data.TOUCHED_TABLES]
 
     def _line(self, name, rows, seconds, note=""):
         rows = f"{rows:,}" if isinstance(rows, int) else rows

@@ -9,10 +9,10 @@ import django
 import weasyprint
 from django.db import connection
 
-from core.benchmark.load import LoadRun
-from core.benchmark.pages import BenchError, PageTiming
-from core.benchmark.pdfs import BASELINE as BASELINE_PDF
-from core.benchmark.pdfs import CERTIFICATE, PdfTiming
+from bench.load import LoadRun
+from bench.pages import BenchError, PageTiming
+from bench.pdfs import BASELINE as BASELINE_PDF
+from bench.pdfs import CERTIFICATE, PdfTiming
 
 LEARNER_P95_MS = 100
 ICB_DASHBOARD_MS = 300
@@ -242,7 +242,7 @@ def markdown(r: Results) -> str:
             f"gunicorn with `config/gunicorn.conf.py` ({load.workers} sync workers, access log",
             "on, preloaded, workers recycled by memory as in production) and wrk on the",
             f"same cores, {load.connections} connections, each a different signed-in clinician",
-            "going round `core/benchmark/clinician_mix.lua`: my training, a module, a module page,",
+            "going round `bench/clinician_mix.lua`: my training, a module, a module page,",
             "the directory, a quiz loaded, answered and submitted, the screening checklist loaded,",
             "filled in and submitted, its result, the start page. Any status but the expected one",
             "(200, or 302 after a POST) counts as an error. The baseline is a minimal Django view",
@@ -306,7 +306,8 @@ def markdown(r: Results) -> str:
         "1,000,000 quiz attempts, 200,000 screenings by default: a few minutes), then measures",
         'and rewrites this file. `make bench BENCH_ARGS="--seconds 10 --runs 10"` is quicker.',
         "It uses `config/settings/bench.py`: the production settings over plain HTTP on",
-        "localhost, with a minimal view added as the baseline.",
+        "localhost, plus the bench app (`bench/`, which production never installs): its",
+        "commands, and its minimal view as the baseline.",
         "",
     ]
     return "\n".join(out)

@@ -9,7 +9,7 @@ The planning functions are pure: they take a `random.Random`, a snapshot of the 
 clock, and return rows as plain tuples. `PostgresSink` writes them with COPY (psycopg 3);
 `InsertSink` with batched INSERTs on any other database (SQLite in the local test suite).
 
-Realism, in brief (the tests in tests/core/test_seed_bench.py check each point):
+Realism, in brief (the tests in tests/bench/test_seed_bench.py check each point):
 - practices spread unevenly over the current ICBs, clinicians unevenly over practices, with a
   mix of GPs, practice nurses, other clinicians and a few non-clinical staff; ICB admins per ICB;
 - each learner works through the modules in order: all pages read before a quiz, attempts scored
