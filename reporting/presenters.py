@@ -1,10 +1,13 @@
 """Turn report figures into tables and charts that are safe to show: disclosure control here.
 
-Every table the page shows is also what the CSV and the PDF contain, so all three always agree
-and are suppressed the same way.
+One small presenter per dashboard section (training progress, quiz, confidence, screening
+results, each month, England by ICB), composed by DashboardPresenter into a Report. Every table
+the page shows is also what the CSV and the PDF contain, so all three always agree and are
+suppressed the same way; the templates only lay the ready values out.
 """
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.safestring import SafeString
 
@@ -18,6 +21,8 @@ BASELINE_CONFIDENT_IDENTIFYING = 7
 BASELINE_KNOW_WHERE_TO_REFER = 15
 BASELINE_PTSD_ASSESSED = 24
 
+NO_DATA = "No data for this period."
+
 
 @dataclass
 class Table:
@@ -27,6 +32,31 @@ class Table:
     rows: list[list[str]] = field(default_factory=list)
     chart: SafeString | None = None
     note: str = ""
+    chart_in_pdf: bool = False  # the PDF draws only the SPC charts: the bars' numbers are tables
+
+    @property
+    def print_chart(self) -> SafeString | None:
+        """Return the chart the PDF draws, or None when its table says it all."""
+        return self.chart if self.chart_in_pdf else None
+
+    @property
+    def row_header(self) -> str:
+        """Return the first column's heading: it heads the row labels."""
+        return self.headers[0] if self.headers else ""
+
+    @property
+    def value_headers(self) -> list[str]:
+        return self.headers[1:]
+
+    @property
+    def body(self) -> list[tuple[str, list[str]]]:
+        """Return each row as (its label, its values)."""
+        return [(row[0], row[1:]) for row in self.rows]
+
+    @property
+    def empty_message(self) -> str:
+        """Return what to say instead of a table with columns but no rows."""
+        return NO_DATA if self.headers and not self.rows else ""
 
 
 @dataclass
@@ -35,6 +65,11 @@ class Headline:
     value: str
     detail: str = ""
 
+    @property
+    def text(self) -> str:
+        """Return the value with its detail in brackets, as the page and the PDF show it."""
+        return f"{self.value} ({self.detail})" if self.detail else self.value
+
 
 @dataclass
 class Report:
@@ -42,6 +77,7 @@ class Report:
     headlines: list[Headline]
     sections: list[tuple[str, list[Table]]]
     context: list[tuple[str, str]] = field(default_factory=list)  # area, period, filters, rules
+    lede: str = ""  # the period and the filters, in one line under the heading
 
 
 def _share(rate: dc.Rate, of: str) -> str:
@@ -74,131 +110,191 @@ def _progress_table(table_id, caption, first_header, rows, columns) -> Table:
     return table
 
 
-def _progress(scope, progress) -> tuple[list[Headline], list[Table]]:
-    by_area = progress.by_area
-    # Headline figures are about clinical staff; the practice team is counted apart.
-    area_columns, (reg_c, start_c, done_c) = _protected_columns(by_area)
-    headlines = [
-        Headline("Registered clinicians", reg_c.display),
-        Headline(
-            "Started the training",
-            start_c.display,
-            _share(dc.rate(start_c, reg_c), "registered clinicians"),
-        ),
-        Headline(
-            "Completed the training",
-            done_c.display,
-            _share(dc.rate(done_c, reg_c), "registered clinicians"),
-        ),
-    ]
-    team_reg, team_done = dc.count(progress.team.registered), dc.count(progress.team.completed)
-    headlines.append(
-        Headline(
-            "Practice team trained (reception and administration)",
-            team_done.display,
-            _share(dc.rate(team_done, team_reg), "registered practice team"),
-        )
-    )
-    if scope.icb:
+class TrainingProgressPresenter:
+    """Who registered, started and completed: the headline figures and two tables."""
+
+    def __init__(self, scope):
+        self.scope = scope
+
+    @cached_property
+    def _progress(self) -> selectors.Progress:
+        return selectors.progress(self.scope)
+
+    @cached_property
+    def _area_columns(self) -> tuple[list[list[dc.Count]], list[dc.Count]]:
+        return _protected_columns(self._progress.by_area)
+
+    @cached_property
+    def headlines(self) -> list[Headline]:
+        # Headline figures are about clinical staff; the practice team is counted apart.
+        reg_c, start_c, done_c = self._area_columns[1]
+        progress = self._progress
+        team_reg, team_done = dc.count(progress.team.registered), dc.count(progress.team.completed)
+        headlines = [
+            Headline("Registered clinicians", reg_c.display),
+            Headline(
+                "Started the training",
+                start_c.display,
+                _share(dc.rate(start_c, reg_c), "registered clinicians"),
+            ),
+            Headline(
+                "Completed the training",
+                done_c.display,
+                _share(dc.rate(done_c, reg_c), "registered clinicians"),
+            ),
+            Headline(
+                "Practice team trained (reception and administration)",
+                team_done.display,
+                _share(dc.rate(team_done, team_reg), "registered practice team"),
+            ),
+        ]
+        if self.scope.icb:
+            headlines.append(self._fully_trained_practices)
+        return headlines
+
+    @property
+    def _fully_trained_practices(self) -> Headline:
         # Practices are organisations, not people: their count needs no suppression.
+        by_area = self._progress.by_area
         fully_trained = sum(
             1
             for r in by_area
             if r.registered and r.completed / r.registered >= selectors.FULLY_TRAINED_SHARE
         )
-        headlines.append(
-            Headline(
-                "Fully trained practices (75% or more of clinical staff completed)",
-                f"{fully_trained} of {len(by_area)}",
+        return Headline(
+            "Fully trained practices (75% or more of clinical staff completed)",
+            f"{fully_trained} of {len(by_area)}",
+        )
+
+    @cached_property
+    def tables(self) -> list[Table]:
+        by_practice = bool(self.scope.icb)
+        return [
+            _progress_table(
+                "by-area",
+                "Training by practice" if by_practice else "Training by ICB",
+                "Practice" if by_practice else "ICB",
+                self._progress.by_area,
+                self._area_columns[0],
+            ),
+            _progress_table(
+                "by-role",
+                "Training by professional role",
+                "Role",
+                self._progress.by_role,
+                _protected_columns(self._progress.by_role)[0],
+            ),
+        ]
+
+
+class QuizPresenter:
+    """How the quizzes went: first-attempt pass rates and the questions most often missed."""
+
+    def __init__(self, scope):
+        self.scope = scope
+
+    @cached_property
+    def first_attempts(self) -> Table:
+        quiz = Table(
+            "quiz",
+            "Quiz: first-attempt pass rate by module",
+            ["Module", "First attempts", "Passed first time", "Pass rate"],
+        )
+        bars = []
+        for q in selectors.quiz_first_attempts(self.scope):
+            n = dc.count(q.first_attempts)
+            p = dc.count(q.first_passes, within=n)
+            rate = dc.rate(p, n)
+            quiz.rows.append([q.title, n.display, p.display, rate.display])
+            bars.append(charts.Bar(q.title, rate.value, rate.display))
+        quiz.chart = charts.bar_chart("quiz-chart", quiz.caption, bars, maximum=100)
+        return quiz
+
+    @cached_property
+    def hardest(self) -> Table:
+        hard = Table(
+            "hardest",
+            "Questions most often answered wrongly",
+            ["Module", "Question", "Answers", "Wrong (%)"],
+            note=f"Questions answered at least {selectors.MIN_ANSWERS} times. Use these to "
+            "improve the content.",
+        )
+        for h in selectors.hardest_questions(self.scope):
+            hard.rows.append(
+                [
+                    h.module,
+                    f"{h.key}: {h.text[:120]}",
+                    dc.count(h.answered).display,
+                    dc.rate(h.wrong, h.answered).display,
+                ]
             )
-        )
-    tables = [
-        _progress_table(
-            "by-area",
-            "Training by practice" if scope.icb else "Training by ICB",
-            "Practice" if scope.icb else "ICB",
-            by_area,
-            area_columns,
-        ),
-        _progress_table(
-            "by-role",
-            "Training by professional role",
-            "Role",
-            progress.by_role,
-            _protected_columns(progress.by_role)[0],
-        ),
-    ]
-    return headlines, tables
+        return hard
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.first_attempts, self.hardest]
 
 
-def _quiz(scope) -> list[Table]:
-    quiz = Table(
-        "quiz",
-        "Quiz: first-attempt pass rate by module",
-        ["Module", "First attempts", "Passed first time", "Pass rate"],
-    )
-    bars = []
-    for q in selectors.quiz_first_attempts(scope):
-        n = dc.count(q.first_attempts)
-        p = dc.count(q.first_passes, within=n)
-        rate = dc.rate(p, n)
-        quiz.rows.append([q.title, n.display, p.display, rate.display])
-        bars.append(charts.Bar(q.title, rate.value, rate.display))
-    quiz.chart = charts.bar_chart("quiz-chart", quiz.caption, bars, maximum=100)
-    hard = Table(
-        "hardest",
-        "Questions most often answered wrongly",
-        ["Module", "Question", "Answers", "Wrong (%)"],
-        note=f"Questions answered at least {selectors.MIN_ANSWERS} times. Use these to improve "
-        "the content.",
-    )
-    for h in selectors.hardest_questions(scope):
-        hard.rows.append(
-            [
-                h.module,
-                f"{h.key}: {h.text[:120]}",
-                dc.count(h.answered).display,
-                dc.rate(h.wrong, h.answered).display,
-            ]
-        )
-    return [quiz, hard]
+class ConfidencePresenter:
+    """Agreement with each survey statement before and after training, for those with both."""
 
+    def __init__(self, scope):
+        self.scope = scope
 
-def _confidence(scope) -> Table:
-    conf = selectors.confidence(scope)
-    pairs = dc.count(conf.pairs)
-    pairing = _share(dc.rate(conf.pairs, conf.with_before), "those who took the first survey")
-    confidence = Table(
-        "confidence",
-        "Confidence before and after training",
-        ["Statement", "Agree before (%)", "Agree after (%)", "Change (points)"],
-        note=(
-            f"People with both surveys: {pairs.display}"
+    @cached_property
+    def _confidence(self) -> selectors.Confidence:
+        return selectors.confidence(self.scope)
+
+    @cached_property
+    def _pairs(self) -> dc.Count:
+        return dc.count(self._confidence.pairs)
+
+    @property
+    def note(self) -> str:
+        conf = self._confidence
+        pairing = _share(dc.rate(conf.pairs, conf.with_before), "those who took the first survey")
+        return (
+            f"People with both surveys: {self._pairs.display}"
             + (f" ({pairing})" if pairing else "")
             + f". National baselines reported by the Suzy Lamplugh Trust (2025): "
             f"{BASELINE_CONFIDENT_IDENTIFYING}% of health professionals very confident "
             f"identifying a patient being stalked; {BASELINE_KNOW_WHERE_TO_REFER}% knowing "
             "where to refer."
-        ),
-    )
-    chart_rows = []
-    for st in conf.statements:
-        before, after = dc.rate(st.agree_before, pairs), dc.rate(st.agree_after, pairs)
-        change = (
-            dc.NOT_SHOWN
-            if before.value is None or after.value is None
-            else f"{after.value - before.value:+.0f}"
         )
-        confidence.rows.append([st.text, before.display, after.display, change])
-        chart_rows.append(
-            (
-                st.text,
-                charts.Bar("", before.value, before.display),
-                charts.Bar("", after.value, after.display),
+
+    @cached_property
+    def table(self) -> Table:
+        pairs = self._pairs
+        confidence = Table(
+            "confidence",
+            "Confidence before and after training",
+            ["Statement", "Agree before (%)", "Agree after (%)", "Change (points)"],
+            note=self.note,
+        )
+        chart_rows = []
+        for st in self._confidence.statements:
+            before, after = dc.rate(st.agree_before, pairs), dc.rate(st.agree_after, pairs)
+            change = (
+                dc.NOT_SHOWN
+                if before.value is None or after.value is None
+                else f"{after.value - before.value:+.0f}"
             )
+            confidence.rows.append([st.text, before.display, after.display, change])
+            chart_rows.append(
+                (
+                    st.text,
+                    charts.Bar("", before.value, before.display),
+                    charts.Bar("", after.value, after.display),
+                )
+            )
+        confidence.chart = charts.paired_bar_chart(
+            "confidence-chart", confidence.caption, chart_rows
         )
-    confidence.chart = charts.paired_bar_chart("confidence-chart", confidence.caption, chart_rows)
-    return confidence
+        return confidence
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.table]
 
 
 RESULT_LABELS = (
@@ -209,73 +305,115 @@ RESULT_LABELS = (
     "Raised concern",
     "Standard concern",
 )
+PROMPT_ROWS = (
+    ("Emergency (immediate danger)", "emergency"),
+    ("Not safe to go home tonight", "unsafe_home"),
+    ("Safeguarding prompts", "safeguarding"),
+    ("Urgent mental health prompts", "urgent_mental_health"),
+    ("Domestic abuse pathway", "domestic_abuse"),
+    ("Record safety prompts", "record_safety"),
+)
 
 
-def _screening(s: dict) -> tuple[dc.Count, list[Table]]:
-    """Return the shown total of screenings and the screening tables."""
-    levels, total = dc.protect([s["indicated"], s["possible"], s["not_indicated"]])
-    concern, concern_total = dc.protect([s["high"], s["raised"], s["standard"]])
-    if concern_total.suppressed:
-        total = concern_total
-    screening = Table("screening", "Screenings by result", ["Result", "Screenings", "Share"])
-    bars = []
-    for label, cell in zip(RESULT_LABELS, levels + concern, strict=True):
-        share = dc.rate(cell, total)
-        screening.rows.append([label, cell.display, share.display])
-        bars.append(charts.Bar(label, cell.value, cell.display))
-    screening.chart = charts.bar_chart("screening-chart", screening.caption, bars)
+class ScreeningResultsPresenter:
+    """Screenings by result, the PTSD and other prompts, what was done and referrals by type.
 
-    rec = dc.count(s["ptsd_recommended"])
-    arranged = dc.count(s["ptsd_arranged"], within=rec)
-    arranged_rate = dc.rate(arranged, rec)
-    ptsd = Table(
-        "ptsd",
-        "PTSD assessment and other prompts",
-        ["Measure", "Screenings", "Rate"],
-        note=f"National baseline: about {BASELINE_PTSD_ASSESSED}% of stalking victims are "
-        "assessed for PTSD, as reported by the Suzy Lamplugh Trust (2025).",
-    )
-    ptsd.rows = [
-        [
-            "PTSD assessment recommended",
-            rec.display,
-            _share(dc.rate(rec, total), "screenings") or dc.NOT_SHOWN,
-        ],
-        [
-            "PTSD assessment arranged, of those recommended",
-            arranged.display,
-            arranged_rate.display,
-        ],
-        ["Emergency (immediate danger)", dc.count(s["emergency"]).display, ""],
-        ["Not safe to go home tonight", dc.count(s["unsafe_home"]).display, ""],
-        ["Safeguarding prompts", dc.count(s["safeguarding"]).display, ""],
-        ["Urgent mental health prompts", dc.count(s["urgent_mental_health"]).display, ""],
-        ["Domestic abuse pathway", dc.count(s["domestic_abuse"]).display, ""],
-        ["Record safety prompts", dc.count(s["record_safety"]).display, ""],
-    ]
-    ptsd.chart = charts.bar_chart(
-        "ptsd-chart",
-        "PTSD assessment arranged, against the baseline",
-        [
-            charts.Bar("This area", arranged_rate.value, arranged_rate.display),
-            charts.Bar("National baseline", BASELINE_PTSD_ASSESSED, f"{BASELINE_PTSD_ASSESSED}%"),
-        ],
-        maximum=100,
-    )
+    `figures` is selectors.screening_figures(scope), shared with MonthlyPresenter.
+    """
 
-    outcomes = Table("outcomes", "What clinicians did after screening", ["Action", "Screenings"])
-    bars = []
-    for name, label in selectors.OUTCOME_FIELDS:
-        cell = dc.count(s["outcomes"][name])
-        outcomes.rows.append([label, cell.display])
-        bars.append(charts.Bar(label, cell.value, cell.display))
-    outcomes.chart = charts.bar_chart("outcomes-chart", outcomes.caption, bars)
-    types = dict(ServiceType.choices)
-    by_type = Table("referral-types", "Referrals by service type", ["Service type", "Referrals"])
-    referrals = s["by_type"]
-    for key, cell in zip(referrals, dc.group(list(referrals.values())), strict=True):
-        by_type.rows.append([types.get(key, key), cell.display])
-    return total, [screening, ptsd, outcomes, by_type]
+    def __init__(self, figures: dict):
+        self.figures = figures
+
+    @cached_property
+    def _levels(self) -> tuple[list[dc.Count], dc.Count]:
+        s = self.figures
+        return dc.protect([s["indicated"], s["possible"], s["not_indicated"]])
+
+    @cached_property
+    def _concern(self) -> tuple[list[dc.Count], dc.Count]:
+        s = self.figures
+        return dc.protect([s["high"], s["raised"], s["standard"]])
+
+    @cached_property
+    def total(self) -> dc.Count:
+        """Return the total of screenings as it may be shown (hidden if either split hides it)."""
+        concern_total = self._concern[1]
+        return concern_total if concern_total.suppressed else self._levels[1]
+
+    @cached_property
+    def by_result(self) -> Table:
+        table = Table("screening", "Screenings by result", ["Result", "Screenings", "Share"])
+        bars = []
+        cells = self._levels[0] + self._concern[0]
+        for label, cell in zip(RESULT_LABELS, cells, strict=True):
+            share = dc.rate(cell, self.total)
+            table.rows.append([label, cell.display, share.display])
+            bars.append(charts.Bar(label, cell.value, cell.display))
+        table.chart = charts.bar_chart("screening-chart", table.caption, bars)
+        return table
+
+    @cached_property
+    def ptsd(self) -> Table:
+        s = self.figures
+        rec = dc.count(s["ptsd_recommended"])
+        arranged = dc.count(s["ptsd_arranged"], within=rec)
+        arranged_rate = dc.rate(arranged, rec)
+        table = Table(
+            "ptsd",
+            "PTSD assessment and other prompts",
+            ["Measure", "Screenings", "Rate"],
+            note=f"National baseline: about {BASELINE_PTSD_ASSESSED}% of stalking victims are "
+            "assessed for PTSD, as reported by the Suzy Lamplugh Trust (2025).",
+        )
+        table.rows = [
+            [
+                "PTSD assessment recommended",
+                rec.display,
+                _share(dc.rate(rec, self.total), "screenings") or dc.NOT_SHOWN,
+            ],
+            [
+                "PTSD assessment arranged, of those recommended",
+                arranged.display,
+                arranged_rate.display,
+            ],
+            *([label, dc.count(s[key]).display, ""] for label, key in PROMPT_ROWS),
+        ]
+        table.chart = charts.bar_chart(
+            "ptsd-chart",
+            "PTSD assessment arranged, against the baseline",
+            [
+                charts.Bar("This area", arranged_rate.value, arranged_rate.display),
+                charts.Bar(
+                    "National baseline", BASELINE_PTSD_ASSESSED, f"{BASELINE_PTSD_ASSESSED}%"
+                ),
+            ],
+            maximum=100,
+        )
+        return table
+
+    @cached_property
+    def outcomes(self) -> Table:
+        table = Table("outcomes", "What clinicians did after screening", ["Action", "Screenings"])
+        bars = []
+        for name, label in selectors.OUTCOME_FIELDS:
+            cell = dc.count(self.figures["outcomes"][name])
+            table.rows.append([label, cell.display])
+            bars.append(charts.Bar(label, cell.value, cell.display))
+        table.chart = charts.bar_chart("outcomes-chart", table.caption, bars)
+        return table
+
+    @cached_property
+    def referral_types(self) -> Table:
+        types = dict(ServiceType.choices)
+        table = Table("referral-types", "Referrals by service type", ["Service type", "Referrals"])
+        referrals = self.figures["by_type"]
+        for key, cell in zip(referrals, dc.group(list(referrals.values())), strict=True):
+            table.rows.append([types.get(key, key), cell.display])
+        return table
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.by_result, self.ptsd, self.outcomes, self.referral_types]
 
 
 SCREENINGS_COLUMN = 2
@@ -285,73 +423,98 @@ SERIES = (
     (2, "Screenings", "neither"),
     (3, "PTSD assessments arranged", "up"),
 )
+MONTHLY_FILTERED = (
+    "Monthly figures are shown for the whole area only: for one practice or role, single months "
+    "are too small to show safely."
+)
+MONTHLY_NOTE = (
+    "The charts are statistical process control (XmR) charts in the manner of NHS England's "
+    "Making Data Count: the dashed lines are the process limits. Hidden months are left out of "
+    "the limits and drawn as gaps."
+)
 
 
-def _over_time(scope, s: dict) -> tuple[list[Table], bool]:
-    """Return the monthly table and its SPC charts, and whether a monthly total was hidden."""
-    series = selectors.monthly(scope)
-    if scope.filtered:
-        note = (
-            "Monthly figures are shown for the whole area only: for one practice or role, "
-            "single months are too small to show safely."
+class MonthlyPresenter:
+    """Each month's figures and their SPC charts; for one practice or role, a note instead.
+
+    `figures` is selectors.screening_figures(scope): the period's totals the months add up to.
+    """
+
+    def __init__(self, scope, figures: dict):
+        self.scope = scope
+        self.figures = figures
+
+    @cached_property
+    def _series(self) -> list[tuple]:
+        return selectors.monthly(self.scope)
+
+    @cached_property
+    def _protected(self) -> tuple[dict[int, list[dc.Count]], bool]:
+        """Return each series' protected cells, and whether the screenings total was hidden."""
+        totals = {2: self.figures["total"], 3: self.figures["ptsd_arranged"]}
+        columns, hidden_total = {}, False
+        for column, _, _ in SERIES:
+            cells, total = dc.protect(
+                [row[column] for row in self._series], total=totals.get(column)
+            )
+            columns[column] = cells
+            # Only protect() hiding the screenings total matters: the headline shows it.
+            hidden_total |= column == SCREENINGS_COLUMN and total.display == dc.HIDDEN
+        return columns, hidden_total
+
+    @property
+    def hides_screenings_total(self) -> bool:
+        """Return True if showing the period's screenings would give away a hidden month."""
+        return not self.scope.filtered and self._protected[1]
+
+    @cached_property
+    def _labels(self) -> list[str]:
+        return [month.strftime("%b %Y") for month, *_ in self._series]
+
+    @cached_property
+    def table(self) -> Table:
+        columns = self._protected[0]
+        table = Table(
+            "monthly", "Each month", ["Month", *(name for _, name, _ in SERIES)], note=MONTHLY_NOTE
         )
-        return [Table("monthly", "Each month", [], note=note)], False
-    totals = {2: s["total"], 3: s["ptsd_arranged"]}
-    columns, hidden_total = {}, False
-    for column, _, _ in SERIES:
-        cells, total = dc.protect([row[column] for row in series], total=totals.get(column))
-        columns[column] = cells
-        # Only protect() hiding the screenings total matters: the headline shows it.
-        hidden_total |= column == SCREENINGS_COLUMN and total.display == dc.HIDDEN
-    labels = [month.strftime("%b %Y") for month, *_ in series]
-    table = Table("monthly", "Each month", ["Month", *(name for _, name, _ in SERIES)])
-    for i, label in enumerate(labels):
-        table.rows.append([label, *(columns[c][i].display for c, _, _ in SERIES)])
-    table.note = (
-        "The charts are statistical process control (XmR) charts in the manner of NHS "
-        "England's Making Data Count: the dashed lines are the process limits. Hidden months "
-        "are left out of the limits and drawn as gaps."
-    )
-    tables = [table]
-    for column, name, better in SERIES:
-        cells = columns[column]
+        for i, label in enumerate(self._labels):
+            table.rows.append([label, *(columns[c][i].display for c, _, _ in SERIES)])
+        return table
+
+    def _spc_table(self, column: int, name: str, better: str) -> Table:
+        cells = self._protected[0][column]
         result = spc.xmr([c.value for c in cells], improvement=better)
         chart_id = f"spc-{column}"
-        tables.append(
-            Table(
-                chart_id,
-                f"{name} each month: {result.variation.lower()}",
-                [],
-                chart=spc.spc_chart(
-                    f"{chart_id}-chart",
-                    f"{name} each month",
-                    labels,
-                    [c.display for c in cells],
-                    result,
-                    y_label=name,
-                ),
-                note="The numbers are in the table above.",
-            )
+        return Table(
+            chart_id,
+            f"{name} each month: {result.variation.lower()}",
+            [],
+            chart=spc.spc_chart(
+                f"{chart_id}-chart",
+                f"{name} each month",
+                self._labels,
+                [c.display for c in cells],
+                result,
+                y_label=name,
+            ),
+            note="The numbers are in the table above.",
+            chart_in_pdf=True,
         )
-    return tables, hidden_total
+
+    @cached_property
+    def tables(self) -> list[Table]:
+        if self.scope.filtered:
+            return [Table("monthly", "Each month", [], note=MONTHLY_FILTERED)]
+        return [self.table, *(self._spc_table(*series) for series in SERIES)]
 
 
-def _boards(scope) -> Table:
-    """Return England by ICB: the same four figures for every current board."""
-    table = Table(
-        "boards",
-        "England by ICB",
-        [
-            "ICB",
-            "Practices fully trained",
-            "Clinicians trained per 1,000 registered",
-            "PTSD assessment arranged, of those recommended",
-            "Specialist stalking service in the directory",
-        ],
-        note="Whole boards for the chosen period; the practice and role filters do not apply. "
-        "A practice is fully trained when 75% or more of its clinical staff have completed.",
-    )
-    for board in selectors.boards(scope):
+class BoardsPresenter:
+    """England by ICB: the same four figures for every current board."""
+
+    def __init__(self, scope):
+        self.scope = scope
+
+    def _row(self, board: selectors.BoardFigures) -> list[str]:
         registered = dc.count(board.registered)
         completed = dc.count(board.completed, within=registered)
         per_thousand = (
@@ -368,61 +531,121 @@ def _boards(scope) -> Table:
             else "no practices registered"
         )
         name = board.name
-        if scope.icb and board.ods_code == scope.icb.pk:
+        if self.scope.icb and board.ods_code == self.scope.icb.pk:
             name = f"{name} (this ICB)"
-        table.rows.append(
+        return [
+            name,
+            practices,
+            per_thousand,
+            dc.rate(arranged, recommended).display,
+            "Yes" if board.has_stalking_service else "No",
+        ]
+
+    @cached_property
+    def table(self) -> Table:
+        return Table(
+            "boards",
+            "England by ICB",
             [
-                name,
-                practices,
-                per_thousand,
-                dc.rate(arranged, recommended).display,
-                "Yes" if board.has_stalking_service else "No",
-            ]
+                "ICB",
+                "Practices fully trained",
+                "Clinicians trained per 1,000 registered",
+                "PTSD assessment arranged, of those recommended",
+                "Specialist stalking service in the directory",
+            ],
+            rows=[self._row(board) for board in selectors.boards(self.scope)],
+            note="Whole boards for the chosen period; the practice and role filters do not "
+            "apply. A practice is fully trained when 75% or more of its clinical staff have "
+            "completed.",
         )
-    return table
+
+    @property
+    def tables(self) -> list[Table]:
+        return [self.table]
 
 
-def _context(scope, professional_roles: dict) -> list[tuple[str, str]]:
-    return [
-        ("Area", scope.area_name),
-        ("Period", scope.period_label),
-        (
-            "Practice",
-            f"{scope.practice.name} ({scope.practice.ods_code})"
-            if scope.practice
-            else "All practices",
-        ),
-        (
-            "Professional role",
-            professional_roles.get(scope.professional_role, "All roles")
-            if scope.professional_role
-            else "All roles",
-        ),
-        ("Disclosure control", dc.EXPLANATION),
-    ]
+class DashboardPresenter:
+    """The whole report for a scope: headlines, sections and what the report covers."""
+
+    def __init__(self, scope):
+        self.scope = scope
+        self.training = TrainingProgressPresenter(scope)
+        self.quiz = QuizPresenter(scope)
+        self.confidence = ConfidencePresenter(scope)
+        self.monthly = MonthlyPresenter(scope, self._screening_figures)
+        self.screening = ScreeningResultsPresenter(self._screening_figures)
+        self.boards = BoardsPresenter(scope)
+
+    @cached_property
+    def _screening_figures(self) -> dict:
+        return selectors.screening_figures(self.scope)
+
+    @cached_property
+    def _role_label(self) -> str:
+        roles = dict(ProfessionalRole.choices)
+        return roles.get(self.scope.professional_role, "All roles")
+
+    @property
+    def screenings_total(self) -> str:
+        if self.monthly.hides_screenings_total:
+            return dc.HIDDEN
+        return self.screening.total.display
+
+    @cached_property
+    def headlines(self) -> list[Headline]:
+        return [*self.training.headlines, Headline("Screenings", self.screenings_total)]
+
+    @cached_property
+    def sections(self) -> list[tuple[str, list[Table]]]:
+        sections = [
+            ("Training", self.training.tables + self.quiz.tables),
+            ("Confidence", self.confidence.tables),
+            ("Screening", self.screening.tables),
+            ("Over time", self.monthly.tables),
+        ]
+        if not self.scope.filtered:
+            sections.append(("England by ICB", self.boards.tables))
+        return sections
+
+    @cached_property
+    def context(self) -> list[tuple[str, str]]:
+        scope = self.scope
+        return [
+            ("Area", scope.area_name),
+            ("Period", scope.period_label),
+            (
+                "Practice",
+                f"{scope.practice.name} ({scope.practice.ods_code})"
+                if scope.practice
+                else "All practices",
+            ),
+            ("Professional role", self._role_label if scope.professional_role else "All roles"),
+            ("Disclosure control", dc.EXPLANATION),
+        ]
+
+    @cached_property
+    def lede(self) -> str:
+        """Return the period, then the practice or role chosen, for the line under the heading."""
+        parts = [self.scope.period_label]
+        if self.scope.practice:
+            parts.append(self.scope.practice.name)
+        if self.scope.professional_role:
+            parts.append(self._role_label)
+        return ", ".join(parts)
+
+    @cached_property
+    def report(self) -> Report:
+        # Sections before headlines: the screenings headline depends on the monthly figures.
+        sections = self.sections
+        return Report(
+            area=self.scope.area_name,
+            headlines=self.headlines,
+            sections=sections,
+            context=self.context,
+            lede=self.lede,
+        )
 
 
 def build(scope) -> Report:
     """Return the whole report for the scope, suppressed and ready to show or export."""
-    headlines, training = _progress(scope, selectors.progress(scope))
-    training += _quiz(scope)
-    s = selectors.screening_figures(scope)
-    total, screening = _screening(s)
-    over_time, hidden_total = _over_time(scope, s)
-    if hidden_total:
-        total = dc.Count(None, dc.HIDDEN)
-    headlines.append(Headline("Screenings", total.display))
-    sections = [
-        ("Training", training),
-        ("Confidence", [_confidence(scope)]),
-        ("Screening", screening),
-        ("Over time", over_time),
-    ]
-    if not scope.filtered:
-        sections.append(("England by ICB", [_boards(scope)]))
-    return Report(
-        area=scope.area_name,
-        headlines=headlines,
-        sections=sections,
-        context=_context(scope, dict(ProfessionalRole.choices)),
-    )
+    return DashboardPresenter(scope).report

@@ -3,6 +3,7 @@
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 
@@ -40,6 +41,12 @@ def _scope(request) -> tuple[Scope, ReportFilterForm]:
     return scope, form
 
 
+def _with_query(url: str, request) -> str:
+    """Return the url with the dashboard's filters, so a download holds what the page shows."""
+    query = request.GET.urlencode()
+    return f"{url}?{query}" if query else url
+
+
 @never_cache
 def dashboard(request):
     """Show the figures for the user's ICB (or England, or a chosen ICB for site admins)."""
@@ -52,7 +59,8 @@ def dashboard(request):
             "report": report,
             "form": form,
             "scope": scope,
-            "query": request.GET.urlencode(),
+            "csv_url": _with_query(reverse("reporting:export_csv"), request),
+            "pdf_url": _with_query(reverse("reporting:report_pdf"), request),
             "disclosure": dc.EXPLANATION,
         },
     )
@@ -107,7 +115,6 @@ def report_pdf(request):
             "report": report,
             "scope": scope,
             "generated": timezone.localtime(),
-            "pdf": True,  # the PDF draws the SPC charts; the bar charts' numbers are in tables
         },
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")

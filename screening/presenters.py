@@ -1,4 +1,4 @@
-"""What the result page and the record summary show for one stored screening.
+"""What the result page, the list and the record summary show for one stored screening.
 
 Everything is read from what was stored: the levels, flags, reasons and rules version the
 screening was given. Nothing is re-assessed, so a screening made under earlier rules keeps
@@ -53,6 +53,18 @@ QUESTION_ORDER = (
 )
 
 
+#: How each kind of action card looks: (NHS card classes, words read out before its title).
+CARD_STYLES = {
+    "emergency": (
+        "nhsuk-card nhsuk-card--care nhsuk-card--care--emergency",
+        "Immediate action required: ",
+    ),
+    "urgent": ("nhsuk-card nhsuk-card--care nhsuk-card--care--urgent", "Urgent: "),
+    "warning": ("nhsuk-card nhsuk-card--warning", ""),
+    "": ("nhsuk-card", ""),
+}
+
+
 def _style(key: str) -> str:
     """Return how an action's card looks: an emergency or urgent care card, or a warning."""
     if key == "emergency":
@@ -62,8 +74,21 @@ def _style(key: str) -> str:
     return "warning" if key.startswith("concern_high") else ""
 
 
-class ResultPresenter:
-    """The stored result of one screening, ready for the page and the record summary."""
+def _card(key: str, wording: dict) -> dict:
+    """Return one action card, ready for screening/includes/action_card.html."""
+    style = _style(key)
+    classes, prefix = CARD_STYLES[style]
+    return {
+        "key": key,
+        "care_card": style in ("emergency", "urgent"),
+        "card_classes": classes,
+        "hidden_prefix": prefix,
+        **wording,
+    }
+
+
+class ScreeningResultPresenter:
+    """The stored result of one screening, ready for the page, the list and the record summary."""
 
     def __init__(self, screening: Screening, outcome: Outcome | None = None):
         self.screening = screening
@@ -84,6 +109,20 @@ class ResultPresenter:
     @property
     def earlier_rules(self) -> bool:
         return not self.screening.is_current_rules
+
+    @property
+    def emergency(self) -> bool:
+        return self.screening.flag_emergency
+
+    @property
+    def outcome_recorded(self) -> bool:
+        """Return whether what was done has been recorded (select_related("outcome") first)."""
+        return self.screening.has_outcome
+
+    @property
+    def refer_heading(self) -> str:
+        icb = self.screening.icb
+        return f"Where to refer in {icb.short_name}" if icb else "Where to refer"
 
     @cached_property
     def reasons(self) -> dict:
@@ -107,7 +146,7 @@ class ResultPresenter:
         wording = checklist()["actions"]
         s = self.screening
         keys = action_keys(stalking=s.stalking, concern=s.concern, flags=s.flags, answers=s.answers)
-        return [{"key": key, "style": _style(key), **wording[key]} for key in keys]
+        return [_card(key, wording[key]) for key in keys]
 
     @property
     def urgent_actions(self) -> list[dict]:
@@ -206,3 +245,29 @@ class ResultPresenter:
             out.append("Done: " + "; ".join(self.outcome_words) + ".")
         out.append("Checklist supports, and does not replace, clinical judgement.")
         return "\n".join(out)
+
+
+class SupportSheetPresenter:
+    """The printable list of services for one screening's area, with its safety wording."""
+
+    def __init__(self, screening: Screening, services: list):
+        self.screening = screening
+        self.services = services
+
+    @cached_property
+    def _sheet(self) -> dict:
+        return checklist()["support_sheet"]
+
+    @property
+    def title(self) -> str:
+        return self._sheet["title"]
+
+    @property
+    def urgent(self) -> str:
+        return self._sheet["urgent"]
+
+    @property
+    def intro(self) -> str:
+        icb = self.screening.icb
+        where = f" in {icb.short_name}" if icb else ""
+        return f"You do not have to cope alone. These services can help{where}:"

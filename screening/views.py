@@ -15,7 +15,7 @@ from core.pdf import render_pdf
 from screening import services
 from screening.checklist import checklist
 from screening.forms import OutcomeForm, ScreeningForm
-from screening.presenters import ResultPresenter
+from screening.presenters import ScreeningResultPresenter, SupportSheetPresenter
 from screening.selectors import screening_for_owner, screenings_for_owner
 from screening.support import support_services
 
@@ -51,7 +51,7 @@ def screening_list(request):
     return render(
         request,
         "screening/list.html",
-        {"page": page, "rows": [ResultPresenter(s) for s in page.object_list]},
+        {"page": page, "rows": [ScreeningResultPresenter(s) for s in page.object_list]},
     )
 
 
@@ -70,7 +70,7 @@ def result(request, pk):
         "screening/result.html",
         {
             "screening": screening,
-            "result": ResultPresenter(screening, outcome),
+            "result": ScreeningResultPresenter(screening, outcome),
             "local_services": [s for s in services_list if not s.is_national],
             "national_services": [s for s in services_list if s.is_national],
             "support_sheet": checklist()["support_sheet"],
@@ -102,11 +102,7 @@ def support_sheet(request, pk):
     screening = screening_for_owner(request.user, pk)
     html = render_to_string(
         "screening/support_sheet.html",
-        {
-            "services": support_services(screening),
-            "icb": screening.icb,
-            "sheet": checklist()["support_sheet"],
-        },
+        {"sheet": SupportSheetPresenter(screening, support_services(screening))},
     )
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = 'inline; filename="useful-contacts.pdf"'

@@ -221,10 +221,17 @@ def nhsuk_field(context, bound_field):
     if hint is None:
         hint = bound_field.help_text
     errors = list(bound_field.errors) if show_errors else []
-    hint_id = f"{id_}-hint" if hint else ""
     error_id = f"{id_}-error" if errors else ""
+    if kind == "checkbox" and not options.get("legend"):
+        # The hint sits under the checkbox's label, as the checkboxes macro's item hint does:
+        # same id, and read after the error message.
+        hint_id = f"{id_}-item-hint" if hint else ""
+        described = (error_id, hint_id)
+    else:
+        hint_id = f"{id_}-hint" if hint else ""
+        described = (hint_id, error_id)
     describedby = " ".join(
-        part for part in (widget.attrs.get("aria-describedby"), hint_id, error_id) if part
+        part for part in (widget.attrs.get("aria-describedby"), *described) if part
     )
 
     attrs = {"id": id_}
@@ -307,7 +314,10 @@ def nhsuk_field(context, bound_field):
     else:  # input, textarea, file
         view["input_type"] = widget_ctx.get("type", "text")
         view["value"] = widget_ctx["value"]
-        view["attrs"] = _passthrough_attrs(merged)
+        # Django gives every Textarea cols="40"; NHS.UK textareas are sized by CSS and `rows`.
+        view["attrs"] = _passthrough_attrs(
+            merged, also_drop=("cols",) if kind == "textarea" else ()
+        )
 
     _conditionals_for(
         view.get("options") or [], kind, options.get("conditionals"), bound_field.name
@@ -360,8 +370,24 @@ def error_summary_items(form):
             )
         else:
             href = f"#{error_anchor(bound_field)}"
-            items.extend({"text": message, "href": href} for message in form.errors[name])
+            items.extend(
+                {"text": message, "href": href, "field": bound_field.label}
+                for message in form.errors[name]
+            )
+    _tell_repeated_links_apart(items)
     return items
+
+
+def _tell_repeated_links_apart(items):
+    """Give links that share a message the field's label as visually hidden context.
+
+    Six survey questions left blank give six "Select how much you agree" links to six places;
+    a screen reader listing the page's links would hear six identical ones.
+    """
+    texts = [str(item["text"]) for item in items if item["href"]]
+    for item in items:
+        if item["href"] and texts.count(str(item["text"])) > 1:
+            item["context"] = item["field"]
 
 
 @register.simple_tag

@@ -8,8 +8,10 @@ fixture fails the test if a page was left unchecked.
 import os
 import shutil
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
+from django.urls import reverse
 
 from accounts.demo import seed_demo_accounts
 
@@ -88,8 +90,48 @@ SETTLE_MS = 60
 MAX_WAIT_MS = 2_000
 
 
+# Links a user can reach, grouped by accessible name: a name shared by links that go to different
+# places ("Change", "Read more") does not say where either goes (WCAG 2.4.4, 2.4.9), as
+# NHSDigital/dtos-manage-breast-screening's system tests also insist. The name is worked out as
+# browsers do for links: aria-labelledby, then aria-label, then the text (visually hidden text
+# included, aria-hidden parts and images' alt aside).
+DUPLICATE_LINKS_JS = """() => {
+    const textOf = (node) => {
+        if (node.nodeType === Node.TEXT_NODE) return node.textContent;
+        if (node.nodeType !== Node.ELEMENT_NODE) return "";
+        if (node.getAttribute("aria-hidden") === "true") return "";
+        if (node.tagName === "IMG") return node.getAttribute("alt") || "";
+        return Array.from(node.childNodes).map(textOf).join("");
+    };
+    const nameOf = (link) => {
+        const labelledBy = link.getAttribute("aria-labelledby");
+        if (labelledBy) {
+            return labelledBy.split(/\\s+/).map((id) => {
+                const target = document.getElementById(id);
+                return target ? textOf(target) : "";
+            }).join(" ");
+        }
+        return link.getAttribute("aria-label") || textOf(link);
+    };
+    const byName = new Map();
+    for (const link of document.querySelectorAll("a[href], [role=link][href]")) {
+        if (link.closest("[hidden], [aria-hidden=true]") || !link.getClientRects().length) continue;
+        const name = nameOf(link).replace(/\\s+/g, " ").trim();
+        if (!name) continue;
+        if (!byName.has(name)) byName.set(name, new Set());
+        byName.get(name).add(link.href);
+    }
+    return Array.from(byName, ([name, hrefs]) => ({name, hrefs: Array.from(hrefs)}))
+        .filter((entry) => entry.hrefs.length > 1);
+}"""
+
+
 def check_accessibility(page) -> None:
-    """Run axe-core on the page once it is still; fail with every violation found."""
+    """Run axe-core on the page once it is still; fail with every violation found.
+
+    Also fail when links with the same accessible name lead to different places (except in
+    Django's admin).
+    """
     page.evaluate(SETTLE_JS, [SETTLE_MS, MAX_WAIT_MS])
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE_JS.read_text(encoding="utf-8"))
@@ -99,11 +141,18 @@ def check_accessibility(page) -> None:
         " nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)}))",
         AXE_TAGS,
     )
+    # Django's admin is Django's markup, with an "Add" and a "Change" link for every model.
+    is_admin = urlsplit(page.url).path.startswith(reverse("admin:index"))
+    duplicates = [] if is_admin else page.evaluate(DUPLICATE_LINKS_JS)
     page.unchecked_urls.clear()
-    if violations:
-        lines = [f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in violations]
+    lines = [f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in violations]
+    lines += [
+        f"duplicate-link-text: links named {d['name']!r} go to different places: {d['hrefs']}"
+        for d in duplicates
+    ]
+    if lines:
         raise AccessibilityError(
-            f"axe found {len(violations)} violation(s) on {page.url}:\n" + "\n".join(lines)
+            f"{len(lines)} accessibility problem(s) on {page.url}:\n" + "\n".join(lines)
         )
 
 

@@ -146,7 +146,9 @@ def test_danger_now_alone_shows_the_emergency_card_first(page):
     expect(first_card).to_have_class(re.compile("nhsuk-card--care--emergency"))
     expect(first_card).to_contain_text("Call 999 now")
     expect(first_card).to_contain_text("mobiles only")
-    expect(page.locator(".nhsuk-warning-callout")).to_contain_text("Not answered")
+    expect(
+        page.locator(".nhsuk-card--warning", has_text="Not everything was covered")
+    ).to_contain_text("Not answered")
     screening = Screening.objects.get()
     assert screening.flag_emergency and "self_harm" in screening.unanswered
     page.set_viewport_size({"width": 320, "height": 800})

@@ -364,8 +364,8 @@ def test_single_checkbox_is_a_checkboxes_group_with_one_item(unbound):
     label = item.find("label", for_="id_agree")
     assert label.classes == ["nhsuk-label", "nhsuk-checkboxes__label"]
     assert label.clean_text == "I have read the guidance"
-    assert control.attrs["aria-describedby"] == "id_agree-hint"
-    assert "nhsuk-hint" in doc.by_id("id_agree-hint").classes
+    assert control.attrs["aria-describedby"] == "id_agree-item-hint"
+    assert "nhsuk-hint" in doc.by_id("id_agree-item-hint").classes
 
 
 def test_other_single_line_widgets_are_nhsuk_inputs(render):
@@ -554,7 +554,8 @@ def test_error_and_hint_are_both_described(render):
         "id_contact_method-hint id_contact_method-error"
     )
     checkbox = doc.by_id("id_agree")
-    assert checkbox.attrs["aria-describedby"] == "id_agree-hint id_agree-error"
+    # As the checkboxes macro does for an item's hint: the error message first.
+    assert checkbox.attrs["aria-describedby"] == "id_agree-error id_agree-item-hint"
 
 
 def test_each_component_has_its_error_modifier(invalid):
@@ -583,11 +584,12 @@ def test_error_summary_lists_every_error_in_page_order(invalid):
     assert entries == [
         (None, "We could not check your details"),
         ("#id_email", "Enter a valid email address."),
-        ("#id_role", "This field is required."),
+        # Links sharing a message carry the field's label as visually hidden context.
+        ("#id_role", "This field is required.: Your role"),
         ("#id_phone_number", "Enter a phone number"),
-        ("#id_topics_0", "This field is required."),
-        ("#id_agree", "This field is required."),
-        ("#id_details", "This field is required."),
+        ("#id_topics_0", "This field is required.: What do you want to learn about?"),
+        ("#id_agree", "This field is required.: I have read the guidance"),
+        ("#id_details", "This field is required.: Anything else?"),
     ]
     for href, _text in entries:
         if href:

@@ -117,7 +117,8 @@ class TestContent:
 
     def test_directory_card_links_to_the_page(self, clinician_client, wy_service):
         html = clinician_client.get(reverse("referrals:directory")).content.decode()
-        assert f'<a href="/referrals/{wy_service.pk}/">Leeds Stalking Advocacy</a>' in html
+        link = f'<a class="nhsuk-card__link" href="/referrals/{wy_service.pk}/">'
+        assert f"{link}Leeds Stalking Advocacy</a>" in html
 
 
 class TestNotFound:

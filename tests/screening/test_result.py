@@ -220,9 +220,9 @@ class TestRecordSafety:
 
     def test_summary_opens_neutrally_and_carries_the_reference(self, clinician_client):
         screening, _ = _result(clinician_client)
-        from screening.presenters import ResultPresenter
+        from screening.presenters import ScreeningResultPresenter
 
-        summary = ResultPresenter(screening).record_summary
+        summary = ScreeningResultPresenter(screening).record_summary
         first, *rest = summary.splitlines()
         assert "stalking" not in first.lower()
         assert screening.reference in first
@@ -259,19 +259,14 @@ class TestServices:
         from django.template.loader import render_to_string
 
         screening, _ = _result(clinician_client)
-        from screening.checklist import checklist
+        from screening.presenters import SupportSheetPresenter
         from screening.support import support_services
 
-        html = render_to_string(
-            "screening/support_sheet.html",
-            {
-                "services": support_services(screening),
-                "icb": screening.icb,
-                "sheet": checklist()["support_sheet"],
-            },
-        )
+        sheet = SupportSheetPresenter(screening, support_services(screening))
+        html = render_to_string("screening/support_sheet.html", {"sheet": sheet})
         top = html[: html.index('class="service"')]
         assert "<h1>Useful contacts</h1>" in top
+        assert f"These services can help in {screening.icb.short_name}:" in top
         assert "stalk" not in _text(top).lower()
 
 

@@ -1,0 +1,143 @@
+"""The dashboard's presenters: one per section, composed into the report the page, CSV and PDF
+show; the templates only lay out what these decide."""
+
+import datetime
+
+import pytest
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from reporting import disclosure as dc
+from reporting import presenters
+from reporting.presenters import DashboardPresenter, Headline, Table
+from reporting.scope import Scope
+from tests.factories import UserFactory, icb
+from tests.reporting.conftest import complete, screening
+
+
+class TestTable:
+    def test_rows_split_into_their_label_and_values(self):
+        table = Table("t", "Caption", ["Role", "Registered"], rows=[["GP", "10"], ["Nurse", "0"]])
+        assert table.row_header == "Role"
+        assert table.value_headers == ["Registered"]
+        assert table.body == [("GP", ["10"]), ("Nurse", ["0"])]
+        assert table.empty_message == ""
+
+    def test_a_table_with_columns_and_no_rows_says_so_and_a_note_only_table_does_not(self):
+        assert Table("t", "Caption", ["Role", "Registered"]).empty_message == presenters.NO_DATA
+        assert Table("t", "Caption", [], note="Only a note").empty_message == ""
+
+    def test_the_pdf_draws_only_the_charts_marked_for_it(self):
+        chart = mark_safe("<svg></svg>")
+        assert Table("bars", "Bars", [], chart=chart).print_chart is None
+        assert Table("spc-1", "SPC", [], chart=chart, chart_in_pdf=True).print_chart == chart
+
+    @pytest.mark.parametrize(
+        "headline,text",
+        [
+            (
+                Headline("Started", "15", "95% of registered clinicians"),
+                "15 (95% of registered clinicians)",
+            ),
+            (Headline("Registered clinicians", "fewer than 8"), "fewer than 8"),
+        ],
+    )
+    def test_a_headline_shows_its_detail_in_brackets_only_when_there_is_one(self, headline, text):
+        assert headline.text == text
+
+
+@pytest.mark.django_db
+class TestDashboardPresenter:
+    def test_build_returns_the_dashboard_presenters_report(self, report_data):
+        scope = Scope(icb=icb("QWO"))
+        built, presented = presenters.build(scope), DashboardPresenter(scope).report
+        assert built == presented
+        assert [title for title, _ in built.sections] == [
+            "Training",
+            "Confidence",
+            "Screening",
+            "Over time",
+            "England by ICB",
+        ]
+        assert [h.label for h in built.headlines][-1] == "Screenings"
+
+    def test_sections_come_from_their_own_presenters(self, report_data):
+        dashboard = DashboardPresenter(Scope(icb=icb("QWO")))
+        training = dict(dashboard.sections)["Training"]
+        assert [t.id for t in training] == ["by-area", "by-role", "quiz", "hardest"]
+        assert dashboard.training.tables[0].caption == "Training by practice"
+        assert dashboard.screening.by_result.rows[0] == [
+            "Stalking indicated",
+            "fewer than 8",
+            "not shown",
+        ]
+        marked = [row[0] for row in dashboard.boards.table.rows if row[0].endswith("(this ICB)")]
+        assert marked == ["West Yorkshire ICB (this ICB)"]
+        spc_tables = [t for t in dashboard.monthly.tables if t.print_chart is not None]
+        assert [t.id for t in spc_tables] == ["spc-1", "spc-2", "spc-3"]
+
+    def test_england_is_by_icb_with_no_practice_headline(self, report_data):
+        dashboard = DashboardPresenter(Scope(icb=None))
+        assert dashboard.training.tables[0].caption == "Training by ICB"
+        assert not any(h.label.startswith("Fully trained") for h in dashboard.headlines)
+
+    def test_one_practice_leaves_out_the_months_and_england(self, report_data):
+        dashboard = DashboardPresenter(Scope(icb=icb("QWO"), practice=report_data["p1"]))
+        titles = [title for title, _ in dashboard.sections]
+        assert "England by ICB" not in titles
+        (monthly,) = dict(dashboard.sections)["Over time"]
+        assert monthly.note == presenters.MONTHLY_FILTERED and monthly.chart is None
+        assert dashboard.lede == "All months, P1 Surgery"
+        assert ("Practice", "P1 Surgery (P00001)") in dashboard.context
+
+    def test_the_lede_names_the_role_chosen(self, report_data):
+        scope = Scope(icb=icb("QWO"), professional_role="practice_nurse", period_label="2025")
+        dashboard = DashboardPresenter(scope)
+        assert dashboard.lede == "2025, Practice nurse"
+        assert ("Professional role", "Practice nurse") in dashboard.context
+
+    def test_a_screenings_total_that_would_give_away_a_hidden_month_is_hidden(self, monkeypatch):
+        # Screenings by month 8 + 8 + 1 = 17, shown as 15 (13 to 17): two months of at least 8
+        # would leave the third at most 1, so the period's total cannot be shown.
+        months = [datetime.date(2026, m, 1) for m in (1, 2, 3)]
+        series = [(month, 0, n, 0) for month, n in zip(months, (8, 8, 1), strict=True)]
+        monkeypatch.setattr(presenters.selectors, "monthly", lambda scope: series)
+        monthly = presenters.MonthlyPresenter(Scope(icb=None), {"total": 17, "ptsd_arranged": 0})
+        assert monthly.hides_screenings_total
+        assert [row[2] for row in monthly.table.rows] == [dc.HIDDEN, dc.HIDDEN, dc.FEWER_THAN]
+        monkeypatch.setattr(presenters.MonthlyPresenter, "hides_screenings_total", True)
+        dashboard = DashboardPresenter(Scope(icb=None))
+        assert dashboard.headlines[-1] == Headline("Screenings", dc.HIDDEN)
+
+    def test_one_practice_never_hides_the_total_for_the_months(self, monkeypatch):
+        monkeypatch.setattr(presenters.selectors, "monthly", lambda scope: pytest.fail("read"))
+        scope = Scope(icb=None, professional_role="gp")
+        monthly = presenters.MonthlyPresenter(scope, {"total": 17, "ptsd_arranged": 0})
+        assert not monthly.hides_screenings_total
+
+    @pytest.mark.parametrize("practice", [False, True])
+    def test_the_query_count_is_fixed(self, report_data, practice, django_assert_num_queries):
+        scope = Scope(icb=icb("QWO"), practice=report_data["p2"] if practice else None)
+        # The ICB's report reads the months and England by ICB; one practice's reads neither.
+        with django_assert_num_queries(6 if practice else 9):
+            presenters.build(scope)
+        for _ in range(3):
+            user = UserFactory(practice=report_data["p2"], professional_role="practice_nurse")
+            complete(user, report_data["modules"])
+            screening(user, stalking="possible", concern="raised", ptsd=True, arranged=True)
+        with django_assert_num_queries(6 if practice else 9):
+            presenters.build(scope)
+
+
+@pytest.mark.django_db
+def test_the_page_draws_every_chart_and_the_pdf_only_the_spc_charts(report_data):
+    report = presenters.build(Scope(icb=icb("QWO")))
+    page = render_to_string(
+        "reporting/includes/table.html",
+        {"table": report.sections[0][1][0], "chart": report.sections[0][1][0].chart},
+    )
+    assert 'class="app-chart-wrapper"' in page
+    pdf = render_to_string("reporting/report_pdf.html", {"report": report, "generated": None})
+    assert pdf.count('class="app-chart-wrapper"') == 3
+    assert '"spc-1-chart-title' in pdf and '"by-area-chart-title' not in pdf
+    assert '"by-area-chart-title' in page
