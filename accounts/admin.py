@@ -54,9 +54,11 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
     ]
     list_filter = ["role", "professional_role", "is_active"]
     list_select_related = ["practice", "icb"]
-    search_fields = ["email", "full_name"]
+    search_fields = ["email", "full_name", "cis2_sub"]
     autocomplete_fields = ["practice", "icb"]
-    readonly_fields = ["last_login", "date_joined", "email_verified_at"]
+    # The CIS2 identifier is CIS2's to give: a site admin sees it but cannot move it to another
+    # account.
+    readonly_fields = ["last_login", "date_joined", "email_verified_at", "cis2_sub"]
     filter_horizontal = []
     fieldsets = [
         (None, {"fields": ["email", "password"]}),
@@ -64,7 +66,7 @@ class UserAdmin(AuditedAdmin, BaseUserAdmin):
             "Person",
             {"fields": ["full_name", "professional_role", "registration_number", "practice"]},
         ),
-        ("Access", {"fields": ["role", "icb", "is_active"]}),
+        ("Access", {"fields": ["role", "icb", "is_active", "cis2_sub"]}),
         ("Dates", {"fields": ["last_login", "date_joined", "email_verified_at"]}),
     ]
     add_fieldsets = [

@@ -6,7 +6,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and organisations"
 
     def ready(self):
-        from accounts import signals  # noqa: F401 - importing signals connects them
+        from django.core import checks
+
+        from accounts import cis2, signals  # noqa: F401 - importing signals connects them
         from accounts.navigation import register_menu
 
+        checks.register(cis2.check_settings, checks.Tags.security)
         register_menu()

@@ -299,15 +299,15 @@ class ProfileForm(forms.ModelForm):
         practice_field.help_text += (
             " A move to a practice in another ICB takes effect once that ICB's admin confirms it."
         )
+        names = ["full_name", "professional_role", "registration_number", "practice"]
+        if self.instance.signs_in_with_cis2:
+            # NHS CIS2 says who they are and where they work, afresh at every sign-in.
+            names = ["registration_number"]
+            for name in set(self.fields) - set(names):
+                del self.fields[name]
         self.helper = FormHelper()
         self.helper.show_error_summary = False  # the page shows it above its heading
-        self.helper.layout = Layout(
-            "full_name",
-            "professional_role",
-            "registration_number",
-            "practice",
-            Submit("Save changes"),
-        )
+        self.helper.layout = Layout(*names, Submit("Save changes"))
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):

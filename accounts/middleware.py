@@ -18,6 +18,9 @@ LAST_ACTIVITY = "last_activity"
 # Activity is recorded at most once a minute, which spares a session write on every request.
 ACTIVITY_RESOLUTION = 60
 
+# Set by accounts.cis2_views when a session is signed in through NHS CIS2: the acr it carried.
+CIS2_SESSION_ACR = "cis2_acr"
+
 IDLE = "idle"
 ABSOLUTE = "absolute"
 
@@ -104,6 +107,8 @@ class SessionTimeoutMiddleware:
 OPEN_BEFORE_SECOND_FACTOR = {
     "accounts:login",
     "accounts:logout",
+    "accounts:cis2_start",
+    "accounts:cis2_callback",
     "accounts:two_factor_setup",
     "accounts:two_factor_verify",
     "accounts:two_factor_backup_codes",
@@ -129,6 +134,9 @@ class TwoFactorRequiredMiddleware:
         if not user.is_authenticated or not two_factor.is_required_for(user):
             return None
         if user.is_verified():
+            return None
+        if request.session.get(CIS2_SESSION_ACR):
+            # Signed in through NHS CIS2, which is itself multi-factor (AAL2 or above).
             return None
         match = request.resolver_match
         if match and match.view_name in OPEN_BEFORE_SECOND_FACTOR:

@@ -197,6 +197,17 @@ class User(AbstractBaseUser, PermissionsMixin):
         help_text="For ICB admins only: the one ICB whose figures and directory they manage.",
     )
     is_active = models.BooleanField(default=True)
+    cis2_sub = models.CharField(
+        "NHS CIS2 subject identifier",
+        max_length=255,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=(
+            "Set for people who sign in with NHS CIS2: the identifier CIS2 gives them, which "
+            "is how they are found at sign-in (never by email address)."
+        ),
+    )
     email_verified_at = models.DateTimeField(null=True, blank=True)
     date_joined = models.DateTimeField(default=timezone.now)
 
@@ -232,6 +243,11 @@ class User(AbstractBaseUser, PermissionsMixin):
             raise ValidationError({"icb": "Choose the ICB this admin manages"})
         if self.role != Role.ICB_ADMIN and self.icb_id:
             raise ValidationError({"icb": "Only ICB admins administer an ICB"})
+
+    @property
+    def signs_in_with_cis2(self) -> bool:
+        """Return whether NHS CIS2, not this service, says who the user is and where they work."""
+        return bool(self.cis2_sub)
 
     @property
     def is_staff(self) -> bool:
@@ -350,3 +366,22 @@ class PracticeMove(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.outcome == PracticeMoveOutcome.PENDING
+
+
+class CIS2Session(models.Model):
+    """A session signed in through NHS CIS2, with the CIS2 session it belongs to.
+
+    CIS2 names its session (`sid`) in the ID token and again in a back-channel logout token; this
+    row lets that logout find and end our session. Rows go when the session is signed out.
+    """
+
+    session_key = models.CharField(max_length=40, unique=True)
+    sid = models.CharField("CIS2 session ID", max_length=255, blank=True, db_index=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="cis2_sessions")
+    started_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "NHS CIS2 session"
+
+    def __str__(self):
+        return f"{self.user_id}: {self.sid or '(no sid)'}"

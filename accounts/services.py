@@ -2,11 +2,13 @@
 
 import csv
 import datetime
+import hashlib
 import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
@@ -21,12 +23,17 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from accounts import epraccur
+from accounts.cis2 import ACCOUNT_TURNED_OFF, CIS2Access, CIS2Failure, CIS2Identity
 from accounts.models import (
     ICB,
+    CIS2Session,
     Practice,
     PracticeMove,
     PracticeMoveOutcome,
+    ProfessionalRole,
+    Role,
     User,
+    is_plain_address,
     normalise_email,
 )
 from accounts.reference import load_sub_icb_locations
@@ -680,3 +687,169 @@ def _update_all(practices: list[Practice], field_names: list[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(sql, params)
+
+
+# NHS CIS2 -----------------------------------------------------------------------------------------
+
+CIS2_SOURCE = "Source: NHS CIS2"
+# Where a CIS2 user's address goes when CIS2 gives none, or another account already has it:
+# a reserved domain (RFC 2606), so nothing is ever sent there.
+CIS2_PLACEHOLDER_DOMAIN = "cis2.invalid"
+
+
+def _cis2_email(identity: CIS2Identity, user: User | None) -> str:
+    """Return the address to keep for a CIS2 user: CIS2's, unless another account has it.
+
+    Accounts are never joined by address (a local account of the same person stays a separate
+    account), so an address already taken gives a placeholder no mail reaches.
+    """
+    email = normalise_email(identity.email)
+    others = User.objects.exclude(pk=user.pk) if user is not None else User.objects.all()
+    if email and is_plain_address(email) and not others.filter(email=email).exists():
+        return email
+    digest = hashlib.sha256(identity.sub.encode()).hexdigest()[:24]
+    return f"cis2-{digest}@{CIS2_PLACEHOLDER_DOMAIN}"
+
+
+def _cis2_words(name: str, value) -> str:
+    if value in (None, ""):
+        return "none"
+    if name == "role":
+        return Role(value).label
+    if name == "professional_role":
+        return ProfessionalRole(value).label
+    return str(value)
+
+
+CIS2_FIELD_WORDS = {
+    "role": "Role",
+    "professional_role": "Professional role",
+    "practice": "Practice",
+    "icb": "ICB administered",
+}
+
+
+@transaction.atomic
+def cis2_user_sign_in(*, identity: CIS2Identity, access: CIS2Access, request) -> User:
+    """Return the user CIS2 signed in, found by their CIS2 `sub` and never by email address,
+    with their role and organisation set to what CIS2 says today.
+
+    A first sign-in creates the account (no password: it signs in only through CIS2). Every
+    later one refreshes role, professional role, practice and ICB, and writes each change to
+    the audit log with its source. CIS2 is the authority on where its users work, so a move to
+    another ICB takes effect at once: the confirmation by the new ICB's admin
+    (practice_change) is for local accounts only, and a move still pending is cancelled. An
+    account a site admin has turned off is refused.
+    """
+    fields = {
+        "role": access.role,
+        "professional_role": access.professional_role,
+        "practice": access.practice,
+        "icb": access.icb,
+    }
+    user = User.objects.select_for_update().filter(cis2_sub=identity.sub).first()
+    if user is None:
+        user = User(
+            cis2_sub=identity.sub,
+            email=_cis2_email(identity, None),
+            full_name=identity.name or "NHS CIS2 user",
+            **fields,
+        )
+        user.set_unusable_password()
+        user.save()
+        audit_record(
+            action=AuditAction.ROLE_CHANGED,
+            request=request,
+            actor=user,
+            target=user.email,
+            detail=f"{CIS2_SOURCE}. Account created: {access.describe()}",
+        )
+        return user
+    if not user.is_active:
+        raise CIS2Failure(ACCOUNT_TURNED_OFF, f"user {user.pk} is turned off")
+    changes = [
+        (name, getattr(user, name), value)
+        for name, value in fields.items()
+        if getattr(user, name) != value
+    ]
+    updates = {
+        **fields,
+        "full_name": identity.name or user.full_name,
+        "email": _cis2_email(identity, user),
+    }
+    # A direct update: these changes are audited here, with their source, and not a second
+    # time by the signal that audits changes made elsewhere (core.signals).
+    User.objects.filter(pk=user.pk).update(**updates)
+    for name, value in updates.items():
+        setattr(user, name, value)
+    for name, before, after in changes:
+        audit_record(
+            action=AuditAction.ROLE_CHANGED,
+            request=request,
+            actor=user,
+            target=user.email,
+            detail=(
+                f"{CIS2_SOURCE}. {CIS2_FIELD_WORDS[name]}: "
+                f"{_cis2_words(name, before)} → {_cis2_words(name, after)}"
+            ),
+        )
+    pending = (
+        PracticeMove.objects.pending()
+        .select_related("from_practice", "to_practice", "user")
+        .filter(user=user)
+        .first()
+    )
+    if pending and _move_close(pending, outcome=PracticeMoveOutcome.CANCELLED, by=user):
+        _move_audit(
+            pending,
+            request=request,
+            actor=user,
+            detail="Cancelled (NHS CIS2 sets where this user works)",
+        )
+    return user
+
+
+def cis2_session_record(*, request, user: User, sid: str) -> None:
+    """Remember which CIS2 session this signed-in session belongs to, for back-channel logout.
+
+    Rows of sessions that can no longer be alive (older than SESSION_ABSOLUTE_TIMEOUT) go too.
+    """
+    if request.session.session_key is None:
+        request.session.save()
+    now = timezone.now()
+    CIS2Session.objects.filter(started_at__lt=now - settings.SESSION_ABSOLUTE_TIMEOUT).delete()
+    CIS2Session.objects.update_or_create(
+        session_key=request.session.session_key,
+        defaults={"sid": sid, "user": user, "started_at": now},
+    )
+
+
+def cis2_sessions_end(*, sub: str, sid: str, request=None) -> int:
+    """End our sessions for one CIS2 session (`sid`), or for all of a person's (`sub` alone).
+
+    Return how many were ended. Each person signed out this way is audited.
+    """
+    rows = CIS2Session.objects.select_related("user")
+    if sid:
+        rows = rows.filter(sid=sid)
+    if sub:
+        rows = rows.filter(user__cis2_sub=sub)
+    rows = list(rows)
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    for row in rows:
+        store(session_key=row.session_key).delete()
+    CIS2Session.objects.filter(pk__in=[row.pk for row in rows]).delete()
+    for user in {row.user for row in rows}:
+        audit_record(
+            action=AuditAction.SIGN_OUT,
+            request=request,
+            actor=user,
+            detail=f"{CIS2_SOURCE}. Back-channel logout",
+        )
+    return len(rows)
+
+
+def cis2_session_forget(*, session_key: str | None) -> None:
+    """Forget a CIS2 session's row once the session is signed out here."""
+    if session_key:
+        CIS2Session.objects.filter(session_key=session_key).delete()

@@ -1,12 +1,20 @@
 from django.urls import path
 
-from accounts import views
+from accounts import cis2_views, views
 
 app_name = "accounts"
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
     path("logout/", views.SignOutView.as_view(), name="logout"),
+    path("cis2/start/", cis2_views.cis2_start, name="cis2_start"),
+    path("cis2/callback/", cis2_views.cis2_callback, name="cis2_callback"),
+    path("cis2/jwks.json", cis2_views.cis2_jwks, name="cis2_jwks"),
+    path(
+        "cis2/backchannel-logout/",
+        cis2_views.cis2_backchannel_logout,
+        name="cis2_backchannel_logout",
+    ),
     path("signup/", views.signup, name="signup"),
     path("signup/check-your-email/", views.signup_done, name="signup_done"),
     path("verify/new-link/", views.verification_resend, name="verification_resend"),

@@ -26,7 +26,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice
 
-from accounts import forms, services, two_factor
+from accounts import cis2, forms, services, two_factor
 from accounts.models import PracticeMove, PracticeMoveOutcome
 from accounts.services import email_verification_token, user_sign_up, user_verify_email
 from accounts.throttling import sign_in_address_blocked
@@ -171,7 +171,9 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            local_accounts_enabled=settings.LOCAL_ACCOUNTS_ENABLED, **kwargs
+            local_accounts_enabled=settings.LOCAL_ACCOUNTS_ENABLED,
+            cis2_enabled=cis2.enabled(),
+            **kwargs,
         )
 
     def form_invalid(self, form):
@@ -217,11 +219,17 @@ def profile(request):
     """Let the user correct their name, professional role, registration number and practice.
 
     A practice in another ICB is asked for, not set (services.practice_change): the page then
-    says whose confirmation it waits for, and lets the user cancel it.
+    says whose confirmation it waits for, and lets the user cancel it. For someone who signs in
+    with NHS CIS2, CIS2 says who they are and where they work: only their registration number
+    is theirs to change here.
     """
     user = request.user
     current = user.practice
     form = forms.ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid() and user.signs_in_with_cis2:
+        form.save()
+        messages.success(request, "Your profile has been updated.")
+        return redirect("accounts:profile")
     if request.method == "POST" and form.is_valid():
         practice = form.cleaned_data["practice"]
         user.practice = current  # the practice is the service's to change, now or later

@@ -119,6 +119,60 @@ LOCAL_ACCOUNTS_ENABLED = env.bool("LOCAL_ACCOUNTS_ENABLED", default=True)
 # Sign-up is open only to these email domains (and their subdomains).
 ACCEPTED_EMAIL_DOMAINS = env.list("ACCEPTED_EMAIL_DOMAINS", default=["nhs.net", "nhs.uk"])
 
+# --- NHS CIS2 (Care Identity Service 2) sign-in: OpenID Connect, see docs/cis2.md -------------
+# Off unless CIS2_ISSUER, CIS2_CLIENT_ID and CIS2_PRIVATE_KEY are all set; then the sign-in page
+# offers "Sign in with NHS CIS2". The issuers of CIS2's integration and live environments are in
+# docs/cis2.md. CIS2 users are never subject to the practice move confirmation: CIS2 says where
+# they work.
+CIS2_ISSUER = env.str("CIS2_ISSUER", default="")
+CIS2_CLIENT_ID = env.str("CIS2_CLIENT_ID", default="")
+# The service's own RSA private key (PEM) that signs its client assertions (private_key_jwt);
+# its public half is published at /accounts/cis2/jwks.json for CIS2 to check them.
+CIS2_PRIVATE_KEY = env.str("CIS2_PRIVATE_KEY", default="", multiline=True)
+# The key's "kid"; empty: its RFC 7638 thumbprint.
+CIS2_PRIVATE_KEY_ID = env.str("CIS2_PRIVATE_KEY_ID", default="")
+# Public keys (PEM, one after another) still published while CIS2 moves over to a new key.
+CIS2_RETIRED_PUBLIC_KEYS = env.str("CIS2_RETIRED_PUBLIC_KEYS", default="", multiline=True)
+CIS2_SCOPES = "openid profile email nationalrbacaccess selectedrole associatedorgs"
+# Authentication assurance asked for, and the acr values an ID token may carry: AAL2 or above.
+CIS2_ACR_VALUES = env.str("CIS2_ACR_VALUES", default="AAL2_OR_AAL3_ANY")
+CIS2_ACCEPTED_ACR = env.list(
+    "CIS2_ACCEPTED_ACR", default=["AAL2_OR_AAL3_ANY", "AAL2_ANY", "AAL3_ANY"]
+)
+CIS2_ID_TOKEN_ALGORITHMS = env.list("CIS2_ID_TOKEN_ALGORITHMS", default=["RS256", "RS512"])
+# National RBAC role codes to our roles. A key is a whole role code ("S8000:G8000:R8000") or
+# its job role, the last part ("R8000"); a whole code wins. A value is gp, practice_nurse,
+# other_clinician or practice_staff (at a GP practice), icb_admin (at an ICB), or an object
+# giving one for each: {"practice": ..., "icb": ...}. A code not here gets no access.
+CIS2_ROLE_MAP = env.json(
+    "CIS2_ROLE_MAP",
+    default={
+        "R8000": "gp",  # Clinical Practitioner Access Role
+        "R0260": "gp",  # General Medical Practitioner
+        "R0270": "gp",  # Salaried General Practitioner
+        "R6200": "gp",  # GP Registrar
+        "R6300": "gp",  # Sessional GP
+        "R8001": "practice_nurse",  # Nurse Access Role
+        "R8003": "other_clinician",  # Health Professional Access Role
+        "R8006": "practice_staff",  # Medical Secretary Access Role
+        "R8008": "practice_staff",  # Admin/Clinical Support Access Role
+        "R8009": "practice_staff",  # Receptionist Access Role
+        "R8010": "practice_staff",  # Clerical Access Role
+        # Health Service Management Access Role: practice managers, and ICB managers.
+        "R8013": {"practice": "practice_staff", "icb": "icb_admin"},
+    },
+)
+# Who people refused at sign-in (no usable role, an organisation not set up here) should contact.
+CIS2_SUPPORT_CONTACT = env.str(
+    "CIS2_SUPPORT_CONTACT", default="the Spotting Stalking service team at your ICB"
+)
+CIS2_HTTP_TIMEOUT = env.float("CIS2_HTTP_TIMEOUT", default=10.0)
+# How long CIS2's discovery document and signing keys are kept before being fetched again (a
+# token signed with a key not yet seen fetches the keys at once).
+CIS2_METADATA_CACHE_SECONDS = env.int("CIS2_METADATA_CACHE_SECONDS", default=3600)
+CIS2_CLOCK_LEEWAY_SECONDS = env.int("CIS2_CLOCK_LEEWAY_SECONDS", default=60)
+# --- end of NHS CIS2 --------------------------------------------------------------------------
+
 # Login throttling: lock the (username, IP) pair, so nobody can lock a clinician out from elsewhere.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=15)

@@ -81,6 +81,11 @@ MATRIX = {
     "core:accessibility": (None, everyone(200)),
     "accounts:login": (None, {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
     "accounts:logout": (None, {**everyone(405), "anonymous": SIGN_IN}),
+    # NHS CIS2 sign-in is off unless configured (404); tests/cis2 turns it on.
+    "accounts:cis2_start": (None, everyone(404)),
+    "accounts:cis2_callback": (None, everyone(404)),
+    "accounts:cis2_jwks": (None, everyone(404)),
+    "accounts:cis2_backchannel_logout": (None, everyone(405)),  # POST only, from CIS2
     "accounts:signup": (None, {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}),
     "accounts:signup_done": (None, everyone(200)),
     "accounts:verify_email": ("bad_token", everyone(400)),
