@@ -47,6 +47,8 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
+from core import field_markup
+
 __all__ = [
     "HTML",
     "Button",
@@ -155,7 +157,8 @@ class Fieldset(crispy_layout.Fieldset):
         the legend: ``fieldset-<slug>``.)
     """
 
-    template = "%s/layout/fieldset.html"
+    # None: written by core/field_markup.py; a template name given to a Fieldset is used instead.
+    template = None
 
     def __init__(
         self,
@@ -191,6 +194,18 @@ class Fieldset(crispy_layout.Fieldset):
         fields_html = self.get_rendered_fields(form, context, template_pack, **kwargs)
         fieldset_id = self._fieldset_id(form)
         hint_id = f"{fieldset_id}-hint" if self.hint else ""
+        if self.template is None:
+            return field_markup.fieldset(
+                legend_text=self.legend,
+                fields_html=fields_html,
+                fieldset_id=fieldset_id,
+                hint_text=self.hint,
+                hint_id=hint_id,
+                size=self.size,
+                is_page_heading=self.is_page_heading,
+                css_class=self.css_class,
+                flat_attrs=self.flat_attrs,
+            )
         return render_to_string(
             self.get_template_name(template_pack),
             {

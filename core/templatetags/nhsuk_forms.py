@@ -9,6 +9,7 @@ with any conditionally revealed content.
 Tags and filters:
 
 - ``{% nhsuk_field field as f %}`` — a `FieldView` dict describing one bound field.
+- ``{% nhsuk_field_html field %}`` — the field's component, written by `core.field_markup`.
 - ``{{ field|nhsuk_widget_kind }}`` — the component a field renders as.
 - ``{% nhsuk_error_summary_items form as items %}`` — the error summary's list, in page order.
 - ``{% nhsuk_render_input input %}`` — render a button/hidden input added with
@@ -20,6 +21,8 @@ from django.core.exceptions import ImproperlyConfigured
 from django.forms.utils import flatatt
 from django.forms.widgets import Input
 from django.utils.safestring import mark_safe
+
+from core import field_markup
 
 register = template.Library()
 
@@ -323,6 +326,12 @@ def nhsuk_field(context, bound_field):
         view.get("options") or [], kind, options.get("conditionals"), bound_field.name
     )
     return view
+
+
+@register.simple_tag(takes_context=True)
+def nhsuk_field_html(context, bound_field):
+    """Render a bound field as its NHS.UK component (the pack's field.html)."""
+    return field_markup.render(nhsuk_field(context, bound_field))
 
 
 def _layout_field_order(layout_object):

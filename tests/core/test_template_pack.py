@@ -716,6 +716,35 @@ def test_html_in_values_labels_and_messages_is_escaped(render):
     assert "<script>alert('message')</script>" in doc.by_id("id_name-error").text
 
 
+def test_quotes_cannot_break_out_of_an_attribute_in_any_component(render):
+    """Every component is written in Python (core/field_markup.py): each one escapes quotes."""
+    breakout = '" onfocus="alert(1)'
+
+    class Form(forms.Form):
+        text = forms.CharField(label=breakout, help_text=breakout)
+        pick = forms.ChoiceField(choices=[(breakout, breakout)])
+        many = forms.MultipleChoiceField(
+            choices=[(breakout, breakout)], widget=forms.CheckboxSelectMultiple
+        )
+        agree = forms.BooleanField(label=breakout, help_text=breakout)
+        notes = forms.CharField(widget=forms.Textarea)
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.helper = FormHelper()
+            self.helper.layout = Layout(
+                Fieldset(breakout, "text", "pick", hint=breakout), "many", "agree", "notes"
+            )
+
+    html, doc = render(Form(data={"text": breakout, "notes": breakout, "many": [breakout]}))
+    assert "onfocus" not in {name for node in doc.iter() for name in node.attrs}
+    assert doc.by_id("id_text").attrs["value"] == breakout
+    assert doc.find("option").attrs["value"] == breakout
+    assert doc.by_id("id_many_0").attrs["value"] == breakout
+    assert doc.find("legend").clean_text == breakout
+    assert html.count("&quot; onfocus=&quot;alert(1)") >= 9
+
+
 # --- accessibility wiring -------------------------------------------------------------------
 
 
