@@ -14,7 +14,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import Role, User
+from accounts.models import Practice, Role, User
 from bench.data import BENCH_EMAIL_DOMAIN
 from bench.timing import median_p95
 from screening.models import Screening
@@ -49,7 +49,8 @@ def data_queries(captured) -> int:
 class Actors:
     learner: User
     screener: User
-    icb_admin: User
+    icb_admin: User  # of the ICB with the most clinicians
+    widest_icb_admin: User  # of the ICB with the most practices: the longest report
     site_admin: User
     module: Module
     screening: Screening
@@ -85,7 +86,16 @@ def actors() -> Actors:
         .first()
     )
     icb_admin = User.objects.filter(role=Role.ICB_ADMIN, icb_id=biggest_icb).first()
-    if not (busiest and screening and module and icb_admin):
+    most_practices = (
+        Practice.objects.values("icb_id")
+        .annotate(n=Count("pk"))
+        .filter(icb_id__in=User.objects.filter(role=Role.ICB_ADMIN).values("icb_id"))
+        .order_by("-n", "icb_id")
+        .values_list("icb_id", flat=True)
+        .first()
+    )
+    widest_icb_admin = User.objects.filter(role=Role.ICB_ADMIN, icb_id=most_practices).first()
+    if not (busiest and screening and module and icb_admin and widest_icb_admin):
         raise BenchError("No bench data: run manage.py seed_bench first")
     site_admin, _ = User.objects.get_or_create(
         email=f"bench.site.admin@{BENCH_EMAIL_DOMAIN}",
@@ -95,6 +105,7 @@ def actors() -> Actors:
         learner=User.objects.get(pk=busiest),
         screener=screening.clinician,
         icb_admin=icb_admin,
+        widest_icb_admin=widest_icb_admin,
         site_admin=site_admin,
         module=module,
         screening=screening,

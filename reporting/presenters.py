@@ -167,6 +167,29 @@ class TrainingProgressPresenter:
         )
 
     @cached_property
+    def print_tables(self) -> list[Table]:
+        """Return the PDF's tables: for an ICB, practices by band instead of one row each.
+
+        An ICB has up to about 275 practices; a row for each filled pages of a board paper and
+        took WeasyPrint about 1.7 s of a 2.5 s render (docs/benchmarks.md). Each practice's
+        figures stay on the dashboard and in the CSV download.
+        """
+        if not self.scope.icb or self.scope.practice:
+            return self.tables
+        bands = practice_bands(self._progress.by_area)
+        total = sum(n for _, n in bands)
+        table = Table(
+            "practice-bands",
+            "Practices by share of clinical staff who completed the training",
+            ["Share of clinical staff completed", "Practices", "Share of practices"],
+            rows=[
+                [label, str(n), f"{100 * n / total:.0f}%" if total else "0%"] for label, n in bands
+            ],
+            note="Each practice's own figures are on the dashboard and in the CSV download.",
+        )
+        return [table, self.tables[1]]
+
+    @cached_property
     def tables(self) -> list[Table]:
         by_practice = bool(self.scope.icb)
         return [
@@ -185,6 +208,33 @@ class TrainingProgressPresenter:
                 _protected_columns(self._progress.by_role)[0],
             ),
         ]
+
+
+#: The bands of the PDF's practice summary: (lowest share completed, label), highest first.
+PRACTICE_BANDS = (
+    (selectors.FULLY_TRAINED_SHARE, "75% or more (fully trained)"),
+    (0.5, "50% to 74%"),
+    (0.25, "25% to 49%"),
+    (0.0, "Under 25%"),
+)
+NO_CLINICAL_STAFF = "No clinical staff registered"
+
+
+def practice_bands(rows) -> list[tuple[str, int]]:
+    """Return how many practices fall in each band of share of clinical staff completed.
+
+    Practices are organisations, not people, so their counts need no suppression (as the
+    fully trained headline); the people behind each practice's share are not shown.
+    """
+    counts = dict.fromkeys([label for _, label in PRACTICE_BANDS] + [NO_CLINICAL_STAFF], 0)
+    for r in rows:
+        if not r.registered:
+            counts[NO_CLINICAL_STAFF] += 1
+            continue
+        share = r.completed / r.registered
+        label = next(label for lowest, label in PRACTICE_BANDS if share >= lowest)
+        counts[label] += 1
+    return list(counts.items())
 
 
 class QuizPresenter:
@@ -567,8 +617,9 @@ class BoardsPresenter:
 class DashboardPresenter:
     """The whole report for a scope: headlines, sections and what the report covers."""
 
-    def __init__(self, scope):
+    def __init__(self, scope, *, for_print: bool = False):
         self.scope = scope
+        self.for_print = for_print
         self.training = TrainingProgressPresenter(scope)
         self.quiz = QuizPresenter(scope)
         self.confidence = ConfidencePresenter(scope)
@@ -598,7 +649,11 @@ class DashboardPresenter:
     @cached_property
     def sections(self) -> list[tuple[str, list[Table]]]:
         sections = [
-            ("Training", self.training.tables + self.quiz.tables),
+            (
+                "Training",
+                (self.training.print_tables if self.for_print else self.training.tables)
+                + self.quiz.tables,
+            ),
             ("Confidence", self.confidence.tables),
             ("Screening", self.screening.tables),
             ("Over time", self.monthly.tables),
@@ -646,6 +701,9 @@ class DashboardPresenter:
         )
 
 
-def build(scope) -> Report:
-    """Return the whole report for the scope, suppressed and ready to show or export."""
-    return DashboardPresenter(scope).report
+def build(scope, *, for_print: bool = False) -> Report:
+    """Return the whole report for the scope, suppressed and ready to show or export.
+
+    `for_print`: the PDF's version, with a practice summary in place of a row per practice.
+    """
+    return DashboardPresenter(scope, for_print=for_print).report

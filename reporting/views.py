@@ -102,7 +102,7 @@ def export_csv(request):
 def report_pdf(request):
     """Download the dashboard as a PDF for board papers."""
     scope, _ = _scope(request)
-    report = presenters.build(scope)
+    report = presenters.build(scope, for_print=True)
     audit_record(
         action=AuditAction.REPORT_EXPORTED,
         request=request,

@@ -141,3 +141,65 @@ def test_the_page_draws_every_chart_and_the_pdf_only_the_spc_charts(report_data)
     assert pdf.count('class="app-chart-wrapper"') == 3
     assert '"spc-1-chart-title' in pdf and '"by-area-chart-title' not in pdf
     assert '"by-area-chart-title' in page
+
+
+class TestPracticeBands:
+    @staticmethod
+    def row(registered, completed):
+        from reporting.selectors import ProgressRow
+
+        return ProgressRow(
+            key="x", label="x", registered=registered, started=completed, completed=completed
+        )
+
+    def test_each_practice_counts_once_in_the_band_of_its_share_completed(self):
+        rows = [self.row(4, 3), self.row(4, 2), self.row(100, 74), self.row(8, 1), self.row(0, 0)]
+        assert presenters.practice_bands(rows) == [
+            ("75% or more (fully trained)", 1),  # 3 of 4: exactly 75% is fully trained
+            ("50% to 74%", 2),  # 2 of 4, and 74 of 100
+            ("25% to 49%", 0),
+            ("Under 25%", 1),
+            (presenters.NO_CLINICAL_STAFF, 1),
+        ]
+
+    def test_the_fully_trained_band_agrees_with_the_headline(self):
+        rows = [self.row(n, k) for n in range(1, 9) for k in range(n + 1)]
+        fully = sum(1 for r in rows if r.completed / r.registered >= 0.75)
+        assert dict(presenters.practice_bands(rows))["75% or more (fully trained)"] == fully
+
+
+@pytest.mark.django_db
+class TestPrintVersion:
+    def test_an_icb_pdf_summarises_practices_by_band_and_the_page_keeps_each_practice(
+        self, report_data
+    ):
+        scope = Scope(icb=icb("QWO"))
+        printed = dict(presenters.build(scope, for_print=True).sections)["Training"]
+        shown = dict(presenters.build(scope).sections)["Training"]
+        assert [t.id for t in printed] == ["practice-bands", "by-role", "quiz", "hardest"]
+        assert [t.id for t in shown] == ["by-area", "by-role", "quiz", "hardest"]
+        bands = printed[0]
+        practices = len(shown[0].rows)
+        assert sum(int(row[1]) for row in bands.rows) == practices
+        assert "CSV download" in bands.note
+
+    @pytest.mark.parametrize("which", ["england", "practice"])
+    def test_england_and_one_practice_print_what_the_page_shows(self, report_data, which):
+        practice = report_data["p1"] if which == "practice" else None
+        scope = Scope(icb=None if which == "england" else icb("QWO"), practice=practice)
+        printed = dict(presenters.build(scope, for_print=True).sections)["Training"]
+        shown = dict(presenters.build(scope).sections)["Training"]
+        assert [t.id for t in printed] == [t.id for t in shown]
+
+    def test_the_pdf_download_has_the_practice_summary(self, report_data, client, monkeypatch):
+        from reporting import views
+        from tests.factories import ICBAdminFactory
+
+        printed = []
+        monkeypatch.setattr(views, "render_pdf", lambda html: printed.append(html) or b"%PDF")
+        client.force_login(ICBAdminFactory())
+        response = client.get("/reporting/report.pdf")
+        assert response.status_code == 200
+        (html,) = printed
+        assert "Practices by share of clinical staff who completed the training" in html
+        assert "Training by practice" not in html
