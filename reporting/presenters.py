@@ -490,9 +490,14 @@ class MonthlyPresenter:
     `figures` is selectors.screening_figures(scope): the period's totals the months add up to.
     """
 
-    def __init__(self, scope, figures: dict):
+    #: Month labels on a printed chart: one in three, which is plenty on paper and spares the
+    #: PDF about a third of its chart text (each label costs WeasyPrint a text layout).
+    PRINT_MONTHS_PER_LABEL = 3
+
+    def __init__(self, scope, figures: dict, *, for_print: bool = False):
         self.scope = scope
         self.figures = figures
+        self.for_print = for_print
 
     @cached_property
     def _series(self) -> list[tuple]:
@@ -546,6 +551,7 @@ class MonthlyPresenter:
                 [c.display for c in cells],
                 result,
                 y_label=name,
+                months_per_label=self.PRINT_MONTHS_PER_LABEL if self.for_print else None,
             ),
             note="The numbers are in the table above.",
             chart_in_pdf=True,
@@ -613,6 +619,40 @@ class BoardsPresenter:
     def tables(self) -> list[Table]:
         return [self.table]
 
+    @cached_property
+    def print_tables(self) -> list[Table]:
+        """Return the PDF's version: for an ICB, this ICB beside England as a whole.
+
+        A row for every board took WeasyPrint about 200 ms of the ICB report (docs/benchmarks.md);
+        the dashboard keeps the whole table and the map.
+        """
+        if not self.scope.icb:
+            return self.tables
+        figures = selectors.boards(self.scope)
+        england = selectors.BoardFigures(
+            ods_code="",
+            name="England (every ICB)",
+            practices=sum(b.practices for b in figures),
+            fully_trained_practices=sum(b.fully_trained_practices for b in figures),
+            registered=sum(b.registered for b in figures),
+            completed=sum(b.completed for b in figures),
+            ptsd_recommended=sum(b.ptsd_recommended for b in figures),
+            ptsd_arranged=sum(b.ptsd_arranged for b in figures),
+            has_stalking_service=False,
+        )
+        with_service = sum(b.has_stalking_service for b in figures)
+        rows = [self._row(b) for b in figures if b.ods_code == self.scope.icb.pk]
+        rows.append([*self._row(england)[:-1], f"{with_service} of {len(figures)} ICBs"])
+        return [
+            Table(
+                "boards",
+                "This ICB and England",
+                self.table.headers,
+                rows=rows,
+                note=self.table.note + " Every ICB is on the dashboard, in a table and a map.",
+            )
+        ]
+
 
 class DashboardPresenter:
     """The whole report for a scope: headlines, sections and what the report covers."""
@@ -623,7 +663,7 @@ class DashboardPresenter:
         self.training = TrainingProgressPresenter(scope)
         self.quiz = QuizPresenter(scope)
         self.confidence = ConfidencePresenter(scope)
-        self.monthly = MonthlyPresenter(scope, self._screening_figures)
+        self.monthly = MonthlyPresenter(scope, self._screening_figures, for_print=for_print)
         self.screening = ScreeningResultsPresenter(self._screening_figures)
         self.boards = BoardsPresenter(scope)
 
@@ -659,7 +699,8 @@ class DashboardPresenter:
             ("Over time", self.monthly.tables),
         ]
         if not self.scope.filtered:
-            sections.append(("England by ICB", self.boards.tables))
+            boards = self.boards.print_tables if self.for_print else self.boards.tables
+            sections.append(("England by ICB", boards))
         return sections
 
     @cached_property

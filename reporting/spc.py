@@ -262,11 +262,13 @@ def spc_chart(
     result: SPCResult,
     *,
     y_label: str,
+    months_per_label: int | None = None,
 ) -> SafeString:
     """Return an accessible SVG XmR chart: points, mean, process limits and a legend.
 
     `labels` are the month names and `displays` the values as shown in the table (for example
-    "fewer than 5" for a suppressed month), one per point of `result`.
+    "fewer than 5" for a suppressed month), one per point of `result`. Month labels are thinned
+    from the latest backwards so that they never overlap, or to one in `months_per_label`.
     """
     if not len(labels) == len(displays) == len(result.points):
         raise ValueError("labels, displays and result.points must be the same length")
@@ -321,8 +323,9 @@ def spc_chart(
     for i, point in enumerate(result.points):
         if point.value is not None:
             parts.append(_marker(point, x(i), y(point.value)))
-    # Thin the month labels from the latest backwards so that they never overlap.
     every = max(1, math.ceil(16 / ((RIGHT - LEFT) / max(len(labels) - 1, 1))))
+    if months_per_label:
+        every = max(every, months_per_label)
     for i, label in enumerate(labels):
         if (len(labels) - 1 - i) % every == 0:
             parts.append(

@@ -193,6 +193,9 @@ API_RATE_LIMIT_PREFIX = "/api/"
 # (redis://...); the local-memory default counts per process, which is enough for one
 # development server and for tests.
 CACHES = {"default": env.cache_url("CACHE_URL", default="locmemcache://")}
+# England by ICB compares whole boards, the same for everyone who asks: counted at most this
+# often per period (reporting.selectors.boards).
+REPORTING_BOARDS_CACHE_SECONDS = env.int("REPORTING_BOARDS_CACHE_SECONDS", default=300)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Load balancers in front of the app that append to X-Forwarded-For (docs/deployment.md); the
 # client address for throttling and the audit log is read accordingly (core/audit.py).

@@ -4,6 +4,7 @@ show; the templates only lay out what these decide."""
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
@@ -125,8 +126,29 @@ class TestDashboardPresenter:
             user = UserFactory(practice=report_data["p2"], professional_role="practice_nurse")
             complete(user, report_data["modules"])
             screening(user, stalking="possible", concern="raised", ptsd=True, arranged=True)
+        cache.clear()  # England by ICB counted afresh, as once its cached figures expire
         with django_assert_num_queries(6 if practice else 9):
             presenters.build(scope)
+
+    def test_england_by_icb_is_counted_once_per_period_for_everyone(
+        self, report_data, django_assert_num_queries, settings
+    ):
+        from reporting import selectors
+
+        settings.REPORTING_BOARDS_CACHE_SECONDS = 300
+        first = selectors.boards(Scope(icb=icb("QWO")))
+        another_icb, england = Scope(icb=icb("QYG")), Scope(icb=None)
+        with django_assert_num_queries(0):
+            # Another ICB's admin, and a site admin, asking for the same period.
+            assert selectors.boards(another_icb) == first
+            assert selectors.boards(england) == first
+        with django_assert_num_queries(3):
+            selectors.boards(Scope(icb=None, start=datetime.date(2026, 4, 1)))
+        cache.clear()
+        UserFactory(practice=report_data["p2"], professional_role="practice_nurse")
+        (west_yorkshire,) = [b for b in selectors.boards(Scope(icb=None)) if b.ods_code == "QWO"]
+        (before,) = [b for b in first if b.ods_code == "QWO"]
+        assert west_yorkshire.registered == before.registered + 1
 
 
 @pytest.mark.django_db
@@ -203,3 +225,22 @@ class TestPrintVersion:
         (html,) = printed
         assert "Practices by share of clinical staff who completed the training" in html
         assert "Training by practice" not in html
+
+
+@pytest.mark.django_db
+def test_an_icb_pdf_compares_the_icb_with_england_and_the_page_lists_every_board(report_data):
+    scope = Scope(icb=icb("QWO"))
+    (printed,) = dict(presenters.build(scope, for_print=True).sections)["England by ICB"]
+    (shown,) = dict(presenters.build(scope).sections)["England by ICB"]
+    assert [row[0] for row in printed.rows] == [
+        "West Yorkshire ICB (this ICB)",
+        "England (every ICB)",
+    ]
+    assert printed.headers == shown.headers
+    assert len(shown.rows) == len(selectors_boards := presenters.selectors.boards(scope)) > 2
+    with_service = sum(b.has_stalking_service for b in selectors_boards)
+    assert printed.rows[1][-1] == f"{with_service} of {len(selectors_boards)} ICBs"
+    england = Scope(icb=None)
+    assert dict(presenters.build(england, for_print=True).sections)["England by ICB"][0].rows == (
+        dict(presenters.build(england).sections)["England by ICB"][0].rows
+    )

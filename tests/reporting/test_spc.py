@@ -266,3 +266,20 @@ def test_chart_needs_one_label_and_display_per_point():
     result = spc.xmr([1] * 12, improvement="up")
     with pytest.raises(ValueError):
         spc.spc_chart("c", "t", ["Jan"], ["1"] * 12, result, y_label="Count")
+
+
+def test_a_printed_chart_labels_one_month_in_three_ending_with_the_latest():
+    values = [12, 14, 16, 14] * 3 + [15]
+    labels = [f"Month {i}" for i in range(1, 14)]
+    result = spc.xmr(values, improvement="up")
+    displays = [str(v) for v in values]
+    page = spc.spc_chart("a", "T", labels, displays, result, y_label="Count")
+    printed = spc.spc_chart("b", "T", labels, displays, result, y_label="Count", months_per_label=3)
+
+    def months(svg):
+        root = ET.fromstring(str(svg))  # noqa: S314 - our own markup
+        return [t.text for t in root.iter(f"{SVG}text") if t.text.startswith("Month")]
+
+    assert months(page) == labels
+    assert months(printed) == ["Month 1", "Month 4", "Month 7", "Month 10", "Month 13"]
+    assert ET.fromstring(str(printed)).find(f"{SVG}desc").text.count("Month") >= 13  # noqa: S314
