@@ -14,6 +14,8 @@ from bench.pages import BenchError, PageTiming
 from bench.pdfs import BASELINE as BASELINE_PDF
 from bench.pdfs import CERTIFICATE, PdfTiming
 
+HISTORY = Path(__file__).with_name("history.md")
+
 LEARNER_P95_MS = 100
 ICB_DASHBOARD_MS = 300
 ENGLAND_DASHBOARD_MS = 1000
@@ -345,19 +347,9 @@ def markdown(r: Results) -> str:
         ]
         if load.mix.sample_error:
             out.append(f"An error seen: `{load.mix.sample_error}`.")
-    out += [
-        "",
-        "## Earlier measurements",
-        "",
-        "The dashboards on the same national data set, timed with `manage.py bench_reporting`",
-        "(medians): first version ICB 1,107 ms and England 17,905 ms; with the per-question",
-        "summary 815 ms and 6,911 ms; with one progress query 698 ms and 4,155 ms (on a loaded",
-        "machine); with the learner, module and confidence summaries 118 ms and 374 ms.",
-        "Under load, before gunicorn preloaded the app each worker recycled after 1,000 requests",
-        "imported Django again: the minimal view answered 683 requests/s, about 1,250 with",
-        "preloading, and about 2,000 (p95 6 ms instead of about 1 s) once workers were recycled",
-        "by memory instead of every 1,000 requests.",
-    ]
+    # The history is kept by hand (bench/history.md): before-and-after figures and profiles
+    # that one run cannot measure again.
+    out += ["", *HISTORY.read_text().rstrip("\n").splitlines()]
     out += [
         "",
         "## How the benchmark protects itself",
