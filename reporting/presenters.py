@@ -176,7 +176,10 @@ class TrainingProgressPresenter:
         """
         if not self.scope.icb or self.scope.practice:
             return self.tables
-        bands = practice_bands(self._progress.by_area)
+        registered, _, completed = self._area_columns[0]
+        bands = practice_bands(
+            [dc.rate(done, reg) for reg, done in zip(registered, completed, strict=True)]
+        )
         total = sum(n for _, n in bands)
         table = Table(
             "practice-bands",
@@ -185,7 +188,10 @@ class TrainingProgressPresenter:
             rows=[
                 [label, str(n), f"{100 * n / total:.0f}%" if total else "0%"] for label, n in bands
             ],
-            note="Each practice's own figures are on the dashboard and in the CSV download.",
+            note="Each practice is placed by the share its own row shows on the dashboard and "
+            "in the CSV download, where each practice's figures are; most small practices show "
+            "too few to place. The fully trained practices headline counts from each "
+            "practice's true figures, so the two can differ.",
         )
         return [table, self.tables[1]]
 
@@ -210,29 +216,33 @@ class TrainingProgressPresenter:
         ]
 
 
-#: The bands of the PDF's practice summary: (lowest share completed, label), highest first.
+#: The bands of the PDF's practice summary: (lowest percentage completed, label), highest first.
 PRACTICE_BANDS = (
-    (selectors.FULLY_TRAINED_SHARE, "75% or more (fully trained)"),
-    (0.5, "50% to 74%"),
-    (0.25, "25% to 49%"),
-    (0.0, "Under 25%"),
+    (100 * selectors.FULLY_TRAINED_SHARE, "75% or more (fully trained)"),
+    (50, "50% to 74%"),
+    (25, "25% to 49%"),
+    (0, "Under 25%"),
 )
 NO_CLINICAL_STAFF = "No clinical staff registered"
+TOO_FEW_TO_PLACE = "Too few to place (figures not shown)"
 
 
-def practice_bands(rows) -> list[tuple[str, int]]:
-    """Return how many practices fall in each band of share of clinical staff completed.
+def practice_bands(rates: list[dc.Rate]) -> list[tuple[str, int]]:
+    """Return how many practices fall in each band of the share of clinical staff completed.
 
-    Practices are organisations, not people, so their counts need no suppression (as the
-    fully trained headline); the people behind each practice's share are not shown.
+    Each practice is placed by the rate its row shows (dc.rate of its rounded figures), never
+    by its true counts, so the bands tell nobody more than the table by practice does: a
+    practice whose rate is not shown is counted as too few to place. Practices are
+    organisations, not people, so how many fall in a band needs no suppression.
     """
-    counts = dict.fromkeys([label for _, label in PRACTICE_BANDS] + [NO_CLINICAL_STAFF], 0)
-    for r in rows:
-        if not r.registered:
-            counts[NO_CLINICAL_STAFF] += 1
+    counts = dict.fromkeys(
+        [label for _, label in PRACTICE_BANDS] + [NO_CLINICAL_STAFF, TOO_FEW_TO_PLACE], 0
+    )
+    for rate in rates:
+        if rate.value is None:
+            counts[NO_CLINICAL_STAFF if rate.display == "no data" else TOO_FEW_TO_PLACE] += 1
             continue
-        share = r.completed / r.registered
-        label = next(label for lowest, label in PRACTICE_BANDS if share >= lowest)
+        label = next(label for lowest, label in PRACTICE_BANDS if rate.value >= lowest)
         counts[label] += 1
     return list(counts.items())
 

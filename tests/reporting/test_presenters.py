@@ -166,28 +166,33 @@ def test_the_page_draws_every_chart_and_the_pdf_only_the_spc_charts(report_data)
 
 
 class TestPracticeBands:
-    @staticmethod
-    def row(registered, completed):
-        from reporting.selectors import ProgressRow
-
-        return ProgressRow(
-            key="x", label="x", registered=registered, started=completed, completed=completed
-        )
-
-    def test_each_practice_counts_once_in_the_band_of_its_share_completed(self):
-        rows = [self.row(4, 3), self.row(4, 2), self.row(100, 74), self.row(8, 1), self.row(0, 0)]
-        assert presenters.practice_bands(rows) == [
-            ("75% or more (fully trained)", 1),  # 3 of 4: exactly 75% is fully trained
-            ("50% to 74%", 2),  # 2 of 4, and 74 of 100
+    def test_each_practice_counts_once_in_the_band_of_the_share_its_row_shows(self):
+        rates = [
+            dc.rate(dc.count(20), dc.count(20)),  # 100%
+            dc.rate(dc.count(15), dc.count(20)),  # 75%: exactly 75% is fully trained
+            dc.rate(dc.count(10), dc.count(20)),  # 50%
+            dc.rate(dc.count(10), dc.count(15)),  # 67%
+            dc.rate(dc.count(0), dc.count(20)),  # 0%
+            dc.rate(dc.count(3), dc.count(20)),  # fewer than 8 completed: not shown
+            dc.rate(dc.count(0), dc.count(0)),  # nobody registered
+        ]
+        assert presenters.practice_bands(rates) == [
+            ("75% or more (fully trained)", 2),
+            ("50% to 74%", 2),
             ("25% to 49%", 0),
             ("Under 25%", 1),
             (presenters.NO_CLINICAL_STAFF, 1),
+            (presenters.TOO_FEW_TO_PLACE, 1),
         ]
 
-    def test_the_fully_trained_band_agrees_with_the_headline(self):
-        rows = [self.row(n, k) for n in range(1, 9) for k in range(n + 1)]
-        fully = sum(1 for r in rows if r.completed / r.registered >= 0.75)
-        assert dict(presenters.practice_bands(rows))["75% or more (fully trained)"] == fully
+    def test_a_practice_is_placed_by_its_rounded_figures_never_its_true_counts(self):
+        # 9 of 12 is 75%, but 9 and 12 are shown as 10 and 10: the row shows 100%. The band
+        # must say no more than the row does.
+        (shown,) = [dc.rate(dc.count(9), dc.count(12))]
+        assert shown.display == "100%"
+        assert dict(presenters.practice_bands([shown]))["75% or more (fully trained)"] == 1
+        small = dc.rate(dc.count(6), dc.count(7))  # both fewer than 8: no rate shown
+        assert dict(presenters.practice_bands([small]))[presenters.TOO_FEW_TO_PLACE] == 1
 
 
 @pytest.mark.django_db
