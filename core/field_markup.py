@@ -9,14 +9,19 @@ docs/benchmarks.md). The markup is checked against NHS England's own macros
 (nhsuk-frontend-jinja) by tests/components, and every value from outside is escaped.
 """
 
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.timezone import template_localtime
 
 LEGEND_SIZES = ("s", "m", "l", "xl")
 
 
 def _e(value) -> str:
-    """Escape a value as `{{ value }}` does in a template (safe strings are kept)."""
+    """Escape a value as `{{ value }}` does in a template: safe strings are kept, and numbers,
+    dates and times are localised first (a date as a choice's label, say)."""
+    if not isinstance(value, str):
+        value = localize(template_localtime(value))
     return conditional_escape(value)
 
 

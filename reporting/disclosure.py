@@ -151,3 +151,20 @@ def rate(numerator: int | Count, denominator: int | Count) -> Rate:
         return Rate(None, NOT_SHOWN)
     pct = 100 * num / den
     return Rate(pct, f"{pct:.0f}%")
+
+
+def shown_percent(r: Rate) -> int | None:
+    """Return the whole percentage a rate is shown as ("75%" gives 75), or None if not shown."""
+    return int(r.display.rstrip("%")) if r.value is not None else None
+
+
+def row_rates(numerators: list[int], denominators: list[int]) -> list[Rate]:
+    """Return each row's rate as a table of those rows shows it.
+
+    Each column is protected as one group (`protect`, as the table does), then each row's rate
+    is worked out from its shown cells. Anything decided from these rates (how many practices
+    are fully trained, say) tells a reader nothing the table does not.
+    """
+    nums, _ = protect(numerators)
+    dens, _ = protect(denominators)
+    return [rate(n, d) for n, d in zip(nums, dens, strict=True)]

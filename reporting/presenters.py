@@ -6,7 +6,7 @@ the page shows is also what the CSV and the PDF contain, so all three always agr
 suppressed the same way; the templates only lay the ready values out.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from django.utils.safestring import SafeString
@@ -154,16 +154,14 @@ class TrainingProgressPresenter:
 
     @property
     def _fully_trained_practices(self) -> Headline:
-        # Practices are organisations, not people: their count needs no suppression.
+        # Practices are organisations, not people: their count needs no suppression. Each is
+        # judged by the share its row shows, so the headline says nothing the table does not.
         by_area = self._progress.by_area
-        fully_trained = sum(
-            1
-            for r in by_area
-            if r.registered and r.completed / r.registered >= selectors.FULLY_TRAINED_SHARE
-        )
+        trained, too_few = selectors.fully_trained(by_area)
         return Headline(
             "Fully trained practices (75% or more of clinical staff completed)",
-            f"{fully_trained} of {len(by_area)}",
+            f"{trained} of {len(by_area)}",
+            f"{too_few} with figures too small to show" if too_few else "",
         )
 
     @cached_property
@@ -189,9 +187,8 @@ class TrainingProgressPresenter:
                 [label, str(n), f"{100 * n / total:.0f}%" if total else "0%"] for label, n in bands
             ],
             note="Each practice is placed by the share its own row shows on the dashboard and "
-            "in the CSV download, where each practice's figures are; most small practices show "
-            "too few to place. The fully trained practices headline counts from each "
-            "practice's true figures, so the two can differ.",
+            "in the CSV download, where each practice's figures are, as the fully trained "
+            "headline is; a practice whose figures are too small to show cannot be placed.",
         )
         return [table, self.tables[1]]
 
@@ -242,7 +239,8 @@ def practice_bands(rates: list[dc.Rate]) -> list[tuple[str, int]]:
         if rate.value is None:
             counts[NO_CLINICAL_STAFF if rate.display == "no data" else TOO_FEW_TO_PLACE] += 1
             continue
-        label = next(label for lowest, label in PRACTICE_BANDS if rate.value >= lowest)
+        shown = dc.shown_percent(rate)  # as the row shows it: "75%" is fully trained
+        label = next(label for lowest, label in PRACTICE_BANDS if shown >= lowest)
         counts[label] += 1
     return list(counts.items())
 
@@ -639,17 +637,8 @@ class BoardsPresenter:
         if not self.scope.icb:
             return self.tables
         figures = selectors.boards(self.scope)
-        england = selectors.BoardFigures(
-            ods_code="",
-            name="England (every ICB)",
-            practices=sum(b.practices for b in figures),
-            fully_trained_practices=sum(b.fully_trained_practices for b in figures),
-            registered=sum(b.registered for b in figures),
-            completed=sum(b.completed for b in figures),
-            ptsd_recommended=sum(b.ptsd_recommended for b in figures),
-            ptsd_arranged=sum(b.ptsd_arranged for b in figures),
-            has_stalking_service=False,
-        )
+        # England as a whole, boards that have closed included (they keep their screenings).
+        england = replace(selectors.england_board(self.scope), name="England (every ICB)")
         with_service = sum(b.has_stalking_service for b in figures)
         rows = [self._row(b) for b in figures if b.ods_code == self.scope.icb.pk]
         rows.append([*self._row(england)[:-1], f"{with_service} of {len(figures)} ICBs"])

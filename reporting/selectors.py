@@ -5,6 +5,7 @@ and presentation happen in reporting/presenters.py.
 """
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.utils import timezone
 from accounts.models import PracticeMove, ProfessionalRole, Role, User
 from referrals.models import ServiceType
 from referrals.selectors import current_icbs_with_stalking_services
+from reporting import disclosure as dc
 from reporting.models import ConfidenceStat, ModuleStat, QuestionStat
 from reporting.summaries import month_start
 from screening.models import Screening
@@ -28,6 +30,8 @@ from training.models import (
 )
 from training.rules import PRACTICE_TEAM_ROLES
 from training.survey import AGREE_VALUES, STATEMENTS
+
+logger = logging.getLogger(__name__)
 
 FULLY_TRAINED_SHARE = 0.75
 MIN_ANSWERS = 8  # a question is listed among the hardest once answered this often
@@ -145,7 +149,8 @@ def progress(scope) -> Progress:
     clinical = [c for c in cells if c["professional_role"] not in PRACTICE_TEAM_ROLES]
     team = [c for c in cells if c["professional_role"] in PRACTICE_TEAM_ROLES]
     return Progress(
-        by_area=sorted(_roll_up(clinical, area_field, labels), key=lambda r: r.label),
+        # By name, then key: the same order as count_boards, so rows are protected alike.
+        by_area=sorted(_roll_up(clinical, area_field, labels), key=lambda r: (r.label, r.key)),
         by_role=sorted(
             _roll_up(cells, "professional_role", dict(ProfessionalRole.choices)),
             key=lambda r: r.key,
@@ -446,9 +451,25 @@ def monthly(scope) -> list[tuple[datetime.date, int, int, int]]:
     return series
 
 
+def fully_trained(rows: list[ProgressRow]) -> tuple[int, int]:
+    """Return (practices fully trained, practices too few to place) for one area's practices.
+
+    A practice is fully trained when the share of its clinical staff who completed, as its row
+    in the table by practice shows it (rounded, protected figures: dc.row_rates), is 75% or
+    more. Deciding from true counts would let a reader take the table's practices away from the
+    headline and learn about a practice whose figures are hidden. `rows` in the table's order.
+    """
+    rates = dc.row_rates([r.completed for r in rows], [r.registered for r in rows])
+    shown = [dc.shown_percent(r) for r in rates]
+    trained = sum(1 for pct in shown if pct is not None and pct >= 100 * FULLY_TRAINED_SHARE)
+    too_few = sum(1 for r in rates if r.value is None and r.display != "no data")
+    return trained, too_few
+
+
 @dataclass(frozen=True)
 class BoardFigures:
-    """One ICB's figures for the England view (raw counts: disclosure control comes later)."""
+    """One ICB's figures for the England view (raw counts, except fully trained practices,
+    which are decided from the shown figures: see `fully_trained`)."""
 
     ods_code: str
     name: str
@@ -462,7 +483,7 @@ class BoardFigures:
 
 
 #: Bump when BoardFigures or how it is counted changes, so no cached list of the old shape is read.
-BOARDS_CACHE_VERSION = 1
+BOARDS_CACHE_VERSION = 2
 
 
 def boards(scope) -> list[BoardFigures]:
@@ -474,16 +495,36 @@ def boards(scope) -> list[BoardFigures]:
     clinician and every screening in England: about 260 ms of an ICB dashboard's 580 ms on the
     national data set (docs/benchmarks.md).
     """
+    return _boards_and_england(scope)[0]
+
+
+def england_board(scope) -> BoardFigures:
+    """Return England's figures for the period, counted with `boards` (and cached with them).
+
+    Not the sum of today's boards: screenings stay with the board they were made under, and
+    boards that closed on 31 March 2026 still hold theirs.
+    """
+    return _boards_and_england(scope)[1]
+
+
+def _boards_and_england(scope) -> tuple[list[BoardFigures], BoardFigures]:
     key = f"reporting:boards:v{BOARDS_CACHE_VERSION}:{scope.start}:{scope.end}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = count_boards(scope)
-        cache.set(key, figures, settings.REPORTING_BOARDS_CACHE_SECONDS)
-    return figures
+    try:
+        counted = cache.get(key)
+    except Exception:  # a cache that does not answer must not take the dashboard with it
+        logger.exception("Reporting: the cache did not answer; counting England by ICB")
+        counted = None
+    if counted is None:
+        counted = count_boards(scope)
+        try:
+            cache.set(key, counted, settings.REPORTING_BOARDS_CACHE_SECONDS)
+        except Exception:
+            logger.exception("Reporting: England by ICB could not be cached")
+    return counted
 
 
-def count_boards(scope) -> list[BoardFigures]:
-    """Count every current ICB's figures for the period (see `boards`, which caches them).
+def count_boards(scope) -> tuple[list[BoardFigures], BoardFigures]:
+    """Count every current ICB's figures for the period, and England's (see `boards`).
 
     Three queries, whatever the number of practices: clinical staff by practice (to count fully
     trained practices), screenings by ICB, and local specialist stalking services by ICB. The
@@ -496,17 +537,31 @@ def count_boards(scope) -> list[BoardFigures]:
     by_practice = (
         clinicians(whole)
         .exclude(professional_role__in=PRACTICE_TEAM_ROLES)
-        .values("practice_id", "practice__icb_id")
+        .values("practice_id", "practice__icb_id", "practice__name")
         .annotate(registered=Count("pk"), completed=Count("pk", filter=completed))
         .order_by()
     )
-    staff: dict[str, list[int]] = {}
+    rows_by_icb: dict[str, list[ProgressRow]] = {}
     for row in by_practice:
-        totals = staff.setdefault(row["practice__icb_id"], [0, 0, 0, 0])
-        totals[0] += 1
-        totals[1] += row["completed"] >= FULLY_TRAINED_SHARE * row["registered"] > 0
-        totals[2] += row["registered"]
-        totals[3] += row["completed"]
+        rows_by_icb.setdefault(row["practice__icb_id"], []).append(
+            ProgressRow(
+                key=str(row["practice_id"]),
+                label=row["practice__name"],
+                registered=row["registered"],
+                started=0,
+                completed=row["completed"],
+            )
+        )
+    staff: dict[str, list[int]] = {}
+    for icb_id, rows in rows_by_icb.items():
+        rows.sort(key=lambda r: (r.label, r.key))  # the order of each ICB's table by practice
+        trained, _ = fully_trained(rows)
+        staff[icb_id] = [
+            len(rows),
+            trained,
+            sum(r.registered for r in rows),
+            sum(r.completed for r in rows),
+        ]
     ptsd = {
         row["icb_id"]: row
         for row in _screenings(whole)
@@ -535,4 +590,15 @@ def count_boards(scope) -> list[BoardFigures]:
                 has_stalking_service=icb.stalking_services > 0,
             )
         )
-    return figures
+    england = BoardFigures(
+        ods_code="",
+        name="England",
+        practices=sum(t[0] for t in staff.values()),
+        fully_trained_practices=sum(t[1] for t in staff.values()),
+        registered=sum(t[2] for t in staff.values()),
+        completed=sum(t[3] for t in staff.values()),
+        ptsd_recommended=sum(row["n"] for row in ptsd.values()),
+        ptsd_arranged=sum(row["arranged"] for row in ptsd.values()),
+        has_stalking_service=any(b.has_stalking_service for b in figures),
+    )
+    return figures, england

@@ -946,3 +946,34 @@ def test_formsets_render_each_form_with_one_error_summary(render):
     assert len(summaries) == 1
     assert [a.attrs["href"] for a in summaries[0].find_all("a")] == ["#id_form-1-name"]
     assert "nhsuk-error-message" in doc.by_id("id_form-1-name-error").classes
+
+
+def test_crispys_own_fieldset_renders_in_the_pack(render):
+    class Form(forms.Form):
+        name = forms.CharField()
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self.helper = FormHelper()
+            # crispy renders its Fieldset's legend as a template; core.layout.Fieldset escapes it.
+            self.helper.layout = Layout(crispy_layout.Fieldset("About you", "name"))
+
+    html, doc = render(Form())
+    legend = doc.find("legend")
+    assert legend.clean_text == "About you"
+    assert "nhsuk-fieldset__legend--m" in legend.attrs["class"]
+    assert doc.find("fieldset").find("input").attrs["name"] == "name"
+
+
+def test_a_date_as_a_choice_label_is_shown_as_a_template_would_show_it(render):
+    import datetime
+
+    from django.utils import formats
+
+    day = datetime.date(2026, 1, 2)
+
+    class Form(forms.Form):
+        when = forms.ChoiceField(choices=[("a", day)], widget=forms.RadioSelect)
+
+    _html, doc = render(Form())
+    assert doc.find("label", for_="id_when_0").clean_text == formats.localize(day)

@@ -249,3 +249,85 @@ def test_an_icb_pdf_compares_the_icb_with_england_and_the_page_lists_every_board
     assert dict(presenters.build(england, for_print=True).sections)["England by ICB"][0].rows == (
         dict(presenters.build(england).sections)["England by ICB"][0].rows
     )
+
+
+@pytest.mark.django_db
+class TestFullyTrainedFromShownFigures:
+    """The fully trained headline, the PDF's bands and England by ICB judge each practice by the
+    share its row shows, so none of them says more than the table by practice (review of
+    2026-12-04: with true counts, headline minus bands told whether a practice of 2 GPs had
+    both completed)."""
+
+    @pytest.fixture
+    def tiny(self, report_data):
+        from tests.factories import PracticeFactory
+
+        return PracticeFactory(ods_code="P00009", name="Tiny Surgery", icb=icb("QYG"))
+
+    def _figures(self):
+        report = presenters.build(Scope(icb=icb("QYG")), for_print=True)
+        headline = next(h for h in report.headlines if h.label.startswith("Fully trained"))
+        bands = dict((row[0], row[1]) for row in dict(report.sections)["Training"][0].rows)
+        (board,) = [b for b in presenters.selectors.boards(Scope(icb=None)) if b.ods_code == "QYG"]
+        return headline, bands, board
+
+    @pytest.mark.parametrize("completed", [0, 2])
+    def test_a_small_practice_reads_the_same_whether_or_not_its_staff_completed(
+        self, report_data, tiny, completed
+    ):
+        for n in range(2):
+            gp = UserFactory(practice=tiny, professional_role="gp")
+            if n < completed:
+                complete(gp, report_data["modules"])
+        cache.clear()
+        headline, bands, board = self._figures()
+        assert headline.value == "1 of 2"
+        assert headline.detail == "1 with figures too small to show"
+        assert bands["75% or more (fully trained)"] == "1"
+        assert bands[presenters.TOO_FEW_TO_PLACE] == "1"
+        assert board.fully_trained_practices == 1
+
+    def test_a_row_shown_as_75_percent_is_fully_trained(self):
+        from reporting.selectors import ProgressRow, fully_trained
+
+        # 196 of 262 is 74.8%, shown as "75%": the band and the headline follow the row.
+        rows = [ProgressRow("1", "A", registered=262, started=262, completed=196)]
+        assert dc.row_rates([196], [262])[0].display == "75%"
+        assert fully_trained(rows) == (1, 0)
+        rates = dc.row_rates([196], [262])
+        assert dict(presenters.practice_bands(rates))["75% or more (fully trained)"] == 1
+
+
+@pytest.mark.django_db
+def test_the_pdfs_england_row_counts_screenings_of_boards_that_have_closed(report_data):
+    from accounts.models import ICB, User
+    from screening.models import Screening
+
+    former = ICB.objects.exclude(valid_to=None).first()
+    gp = User.objects.filter(practice=report_data["p3"]).first()
+    made = [screening(gp, stalking="indicated", concern="high", ptsd=True) for _ in range(30)]
+    Screening.objects.filter(pk__in=[s.pk for s in made]).update(icb=former)
+    cache.clear()
+    england = presenters.selectors.england_board(Scope(icb=None))
+    current = presenters.selectors.boards(Scope(icb=None))
+    assert england.ptsd_recommended == sum(b.ptsd_recommended for b in current) + 30
+    (printed,) = dict(presenters.build(Scope(icb=icb("QWO")), for_print=True).sections)[
+        "England by ICB"
+    ]
+    arranged = dc.rate(
+        dc.count(england.ptsd_arranged, within=dc.count(england.ptsd_recommended)),
+        dc.count(england.ptsd_recommended),
+    )
+    assert printed.rows[1][3] == arranged.display
+
+
+@pytest.mark.django_db
+def test_a_cache_that_does_not_answer_still_gives_england_by_icb(report_data, monkeypatch):
+    from reporting import selectors
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(selectors.cache, "get", down)
+    monkeypatch.setattr(selectors.cache, "set", down)
+    assert selectors.boards(Scope(icb=None)) == selectors.count_boards(Scope(icb=None))[0]
