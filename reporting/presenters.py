@@ -594,6 +594,8 @@ class BoardsPresenter:
             if board.practices
             else "no practices registered"
         )
+        if board.practices_too_few:
+            practices += f"; {board.practices_too_few} with figures too small to show"
         name = board.name
         if self.scope.icb and board.ods_code == self.scope.icb.pk:
             name = f"{name} (this ICB)"
@@ -620,7 +622,7 @@ class BoardsPresenter:
             rows=[self._row(board) for board in selectors.boards(self.scope)],
             note="Whole boards for the chosen period; the practice and role filters do not "
             "apply. A practice is fully trained when 75% or more of its clinical staff have "
-            "completed.",
+            "completed, as its row in the ICB's table by practice shows it.",
         )
 
     @property

@@ -480,10 +480,11 @@ class BoardFigures:
     ptsd_recommended: int
     ptsd_arranged: int
     has_stalking_service: bool
+    practices_too_few: int = 0  # practices whose share completed is too small to show
 
 
 #: Bump when BoardFigures or how it is counted changes, so no cached list of the old shape is read.
-BOARDS_CACHE_VERSION = 2
+BOARDS_CACHE_VERSION = 3
 
 
 def boards(scope) -> list[BoardFigures]:
@@ -555,12 +556,13 @@ def count_boards(scope) -> tuple[list[BoardFigures], BoardFigures]:
     staff: dict[str, list[int]] = {}
     for icb_id, rows in rows_by_icb.items():
         rows.sort(key=lambda r: (r.label, r.key))  # the order of each ICB's table by practice
-        trained, _ = fully_trained(rows)
+        trained, too_few = fully_trained(rows)
         staff[icb_id] = [
             len(rows),
             trained,
             sum(r.registered for r in rows),
             sum(r.completed for r in rows),
+            too_few,
         ]
     ptsd = {
         row["icb_id"]: row
@@ -575,7 +577,7 @@ def count_boards(scope) -> tuple[list[BoardFigures], BoardFigures]:
     current = current_icbs_with_stalking_services()
     figures = []
     for icb in current.order_by(Lower("name")):
-        practices, trained, registered, done = staff.get(icb.pk, [0, 0, 0, 0])
+        practices, trained, registered, done, too_few = staff.get(icb.pk, [0, 0, 0, 0, 0])
         screened = ptsd.get(icb.pk, {"n": 0, "arranged": 0})
         figures.append(
             BoardFigures(
@@ -588,6 +590,7 @@ def count_boards(scope) -> tuple[list[BoardFigures], BoardFigures]:
                 ptsd_recommended=screened["n"],
                 ptsd_arranged=screened["arranged"],
                 has_stalking_service=icb.stalking_services > 0,
+                practices_too_few=too_few,
             )
         )
     england = BoardFigures(
@@ -600,5 +603,6 @@ def count_boards(scope) -> tuple[list[BoardFigures], BoardFigures]:
         ptsd_recommended=sum(row["n"] for row in ptsd.values()),
         ptsd_arranged=sum(row["arranged"] for row in ptsd.values()),
         has_stalking_service=any(b.has_stalking_service for b in figures),
+        practices_too_few=sum(t[4] for t in staff.values()),
     )
     return figures, england

@@ -286,6 +286,13 @@ class TestFullyTrainedFromShownFigures:
         assert bands["75% or more (fully trained)"] == "1"
         assert bands[presenters.TOO_FEW_TO_PLACE] == "1"
         assert board.fully_trained_practices == 1
+        assert board.practices_too_few == 1
+        (row,) = [
+            r
+            for r in presenters.BoardsPresenter(Scope(icb=None)).table.rows
+            if r[0].startswith("Cheshire")
+        ]
+        assert row[1] == "1 of 2 (50%); 1 with figures too small to show"
 
     def test_a_row_shown_as_75_percent_is_fully_trained(self):
         from reporting.selectors import ProgressRow, fully_trained
