@@ -43,6 +43,7 @@ from django.db import models
 
 from accounts.models import ICB, Practice, ProfessionalRole, Role, User
 from referrals.models import ServiceType
+from reporting.demo_population import POSTCODE_LETTERS, survey_values
 from screening import rules
 from screening.models import Outcome, Screening
 from training.models import (
@@ -111,7 +112,6 @@ POSTCODE_AREAS = {
     "South East": ("OX", "RG", "SL", "HP", "GU", "KT", "RH", "BN", "TN", "ME", "CT", "PO", "SO"),
     "South West": ("BS", "BA", "TA", "EX", "PL", "TR", "TQ", "DT", "BH", "GL", "SN", "SP"),
 }
-POSTCODE_LETTERS = "ABDEFGHJLNPQRSTUWXYZ"
 
 # Professional roles of bench clinicians, with their share.
 ROLE_MIX = (
@@ -136,16 +136,6 @@ OPEN_LAST_ATTEMPT = 0.25  # chance that a learner's last attempt was started but
 BEFORE_SURVEY = 0.9  # of learners who did anything
 AFTER_SURVEY = 0.8  # of learners who completed every module
 RETRY_BONUS = 0.05  # each failed attempt at a module makes each question this much likelier right
-
-# Confidence by statement, before training: some things people already feel surer of.
-STATEMENT_OFFSET = {
-    "identify": 0.3,
-    "ask": 0.1,
-    "services": -0.5,
-    "refer": -0.4,
-    "ptsd": -0.3,
-    "colleague": 0.0,
-}
 
 REFERRAL_TYPES = (
     (ServiceType.STALKING_ADVOCACY, 0.6),
@@ -270,19 +260,6 @@ def registration_number(rng: random.Random, role: str) -> str:
     ):
         return f"{rng.randrange(100):02d}Z{rng.randrange(10**4):04d}E"
     return ""
-
-
-def survey_values(rng: random.Random, confidence: float, phase: str) -> list[tuple[str, int]]:
-    """Return (statement, 1 to 5) for each statement; after training, higher on the whole."""
-    values = []
-    for key, _text in STATEMENTS:
-        offset = STATEMENT_OFFSET.get(key, 0.0)
-        if phase == SurveyPhase.BEFORE:
-            mean, spread = confidence + offset, 0.7
-        else:
-            mean, spread = confidence + 1.3 + offset / 2, 0.6
-        values.append((key, min(5, max(1, round(rng.gauss(mean, spread))))))
-    return values
 
 
 def screening_answers(rng: random.Random) -> dict:
