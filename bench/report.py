@@ -123,23 +123,15 @@ def check(r: Results) -> None:
         )
 
 
-def before(page: PageTiming) -> tuple[float, float] | None:
-    """Return the page's (median, p95) in the run before issue 18, matched by name."""
-    return next(
-        (times for name, times in BEFORE_PAGES.items() if page.name.split(" (")[0] == name),
-        None,
-    )
-
-
 def page_ratio_targets(r: Results) -> list[tuple[str, str, bool]]:
     """Issue 18: form pages' median at most a third, every page's p95 at most half, of before
     (each as a ratio to the minimal view's median in its own run)."""
     rows = []
     for page in r.pages:
-        was = before(page)
+        name = page.name.split(" (")[0]  # "Dashboard, ICB (QVV)" is "Dashboard, ICB"
+        was = BEFORE_PAGES.get(name)
         if was is None:
             continue
-        name = page.name.split(" (")[0]
         now_median, now_p95 = page.median_ms / r.minimal_ms, page.p95_ms / r.minimal_ms
         was_median, was_p95 = was[0] / BEFORE_MINIMAL_MS, was[1] / BEFORE_MINIMAL_MS
         if name in FORM_PAGES:

@@ -152,15 +152,20 @@ class TrainingProgressPresenter:
             headlines.append(self._fully_trained_practices)
         return headlines
 
+    @cached_property
+    def _area_rates(self) -> list[dc.Rate]:
+        """Return each area's share completed as its row in the table shows it."""
+        registered, _, completed = self._area_columns[0]
+        return [dc.rate(done, reg) for reg, done in zip(registered, completed, strict=True)]
+
     @property
     def _fully_trained_practices(self) -> Headline:
         # Practices are organisations, not people: their count needs no suppression. Each is
         # judged by the share its row shows, so the headline says nothing the table does not.
-        by_area = self._progress.by_area
-        trained, too_few = selectors.fully_trained(by_area)
+        trained, too_few = selectors.fully_trained(self._area_rates)
         return Headline(
             "Fully trained practices (75% or more of clinical staff completed)",
-            f"{trained} of {len(by_area)}",
+            f"{trained} of {len(self._area_rates)}",
             f"{too_few} with figures too small to show" if too_few else "",
         )
 
@@ -174,10 +179,7 @@ class TrainingProgressPresenter:
         """
         if not self.scope.icb or self.scope.practice:
             return self.tables
-        registered, _, completed = self._area_columns[0]
-        bands = practice_bands(
-            [dc.rate(done, reg) for reg, done in zip(registered, completed, strict=True)]
-        )
+        bands = practice_bands(self._area_rates)
         total = sum(n for _, n in bands)
         table = Table(
             "practice-bands",
@@ -607,22 +609,27 @@ class BoardsPresenter:
             "Yes" if board.has_stalking_service else "No",
         ]
 
+    HEADERS = [
+        "ICB",
+        "Practices fully trained",
+        "Clinicians trained per 1,000 registered",
+        "PTSD assessment arranged, of those recommended",
+        "Specialist stalking service in the directory",
+    ]
+    NOTE = (
+        "Whole boards for the chosen period; the practice and role filters do not apply. A "
+        "practice is fully trained when 75% or more of its clinical staff have completed, as "
+        "its row in the ICB's table by practice shows it."
+    )
+
     @cached_property
     def table(self) -> Table:
         return Table(
             "boards",
             "England by ICB",
-            [
-                "ICB",
-                "Practices fully trained",
-                "Clinicians trained per 1,000 registered",
-                "PTSD assessment arranged, of those recommended",
-                "Specialist stalking service in the directory",
-            ],
+            self.HEADERS,
             rows=[self._row(board) for board in selectors.boards(self.scope)],
-            note="Whole boards for the chosen period; the practice and role filters do not "
-            "apply. A practice is fully trained when 75% or more of its clinical staff have "
-            "completed, as its row in the ICB's table by practice shows it.",
+            note=self.NOTE,
         )
 
     @property
@@ -648,9 +655,9 @@ class BoardsPresenter:
             Table(
                 "boards",
                 "This ICB and England",
-                self.table.headers,
+                self.HEADERS,
                 rows=rows,
-                note=self.table.note + " Every ICB is on the dashboard, in a table and a map.",
+                note=f"{self.NOTE} Every ICB is in the dashboard's table.",
             )
         ]
 

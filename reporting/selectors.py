@@ -451,15 +451,15 @@ def monthly(scope) -> list[tuple[datetime.date, int, int, int]]:
     return series
 
 
-def fully_trained(rows: list[ProgressRow]) -> tuple[int, int]:
+def fully_trained(rates: list[dc.Rate]) -> tuple[int, int]:
     """Return (practices fully trained, practices too few to place) for one area's practices.
 
-    A practice is fully trained when the share of its clinical staff who completed, as its row
-    in the table by practice shows it (rounded, protected figures: dc.row_rates), is 75% or
-    more. Deciding from true counts would let a reader take the table's practices away from the
-    headline and learn about a practice whose figures are hidden. `rows` in the table's order.
+    `rates` are each practice's share of clinical staff completed as its row in the table by
+    practice shows it (rounded, protected figures: dc.row_rates). A practice is fully trained
+    when that share is 75% or more. Deciding from true counts would let a reader take the
+    table's practices away from the headline and learn about a practice whose figures are
+    hidden.
     """
-    rates = dc.row_rates([r.completed for r in rows], [r.registered for r in rows])
     shown = [dc.shown_percent(r) for r in rates]
     trained = sum(1 for pct in shown if pct is not None and pct >= 100 * FULLY_TRAINED_SHARE)
     too_few = sum(1 for r in rates if r.value is None and r.display != "no data")
@@ -556,7 +556,9 @@ def count_boards(scope) -> tuple[list[BoardFigures], BoardFigures]:
     staff: dict[str, list[int]] = {}
     for icb_id, rows in rows_by_icb.items():
         rows.sort(key=lambda r: (r.label, r.key))  # the order of each ICB's table by practice
-        trained, too_few = fully_trained(rows)
+        trained, too_few = fully_trained(
+            dc.row_rates([r.completed for r in rows], [r.registered for r in rows])
+        )
         staff[icb_id] = [
             len(rows),
             trained,

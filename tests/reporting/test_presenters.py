@@ -300,7 +300,9 @@ class TestFullyTrainedFromShownFigures:
         # 196 of 262 is 74.8%, shown as "75%": the band and the headline follow the row.
         rows = [ProgressRow("1", "A", registered=262, started=262, completed=196)]
         assert dc.row_rates([196], [262])[0].display == "75%"
-        assert fully_trained(rows) == (1, 0)
+        assert fully_trained(
+            dc.row_rates([r.completed for r in rows], [r.registered for r in rows])
+        ) == (1, 0)
         rates = dc.row_rates([196], [262])
         assert dict(presenters.practice_bands(rates))["75% or more (fully trained)"] == 1
 
