@@ -166,7 +166,7 @@ class TrainingProgressPresenter:
         return Headline(
             "Fully trained practices (75% or more of clinical staff completed)",
             f"{trained} of {len(self._area_rates)}",
-            f"{too_few} with figures too small to show" if too_few else "",
+            f"{too_few} not placed: {NOT_PLACED_WHY}" if too_few else "",
         )
 
     @cached_property
@@ -188,9 +188,11 @@ class TrainingProgressPresenter:
             rows=[
                 [label, str(n), f"{100 * n / total:.0f}%" if total else "0%"] for label, n in bands
             ],
-            note="Each practice is placed by the share its own row shows on the dashboard and "
-            "in the CSV download, where each practice's figures are, as the fully trained "
-            "headline is; a practice whose figures are too small to show cannot be placed.",
+            note="Each practice is placed by the share worked out from its rounded figures, as "
+            "its own row on the dashboard and in the CSV download shows it (and so is the fully "
+            "trained headline), so a practice near the edge of a band can fall either side. A "
+            "practice with fewer than 8 clinical staff registered, or fewer than 8 who "
+            "completed, cannot be placed: that includes practices where few or none completed.",
         )
         return [table, self.tables[1]]
 
@@ -223,7 +225,9 @@ PRACTICE_BANDS = (
     (0, "Under 25%"),
 )
 NO_CLINICAL_STAFF = "No clinical staff registered"
-TOO_FEW_TO_PLACE = "Too few to place (figures not shown)"
+#: Why a practice is not placed in a band: its rate is not shown (primary suppression).
+NOT_PLACED_WHY = "fewer than 8 registered or completed"
+TOO_FEW_TO_PLACE = f"Not placed: {NOT_PLACED_WHY}"
 
 
 def practice_bands(rates: list[dc.Rate]) -> list[tuple[str, int]]:
@@ -597,7 +601,7 @@ class BoardsPresenter:
             else "no practices registered"
         )
         if board.practices_too_few:
-            practices += f"; {board.practices_too_few} with figures too small to show"
+            practices += f"; {board.practices_too_few} not placed: {NOT_PLACED_WHY}"
         name = board.name
         if self.scope.icb and board.ods_code == self.scope.icb.pk:
             name = f"{name} (this ICB)"
@@ -619,7 +623,9 @@ class BoardsPresenter:
     NOTE = (
         "Whole boards for the chosen period; the practice and role filters do not apply. A "
         "practice is fully trained when 75% or more of its clinical staff have completed, as "
-        "its row in the ICB's table by practice shows it."
+        "its row in the ICB's table by practice shows it (from rounded figures). A specialist "
+        "stalking service in the directory means one is listed in this service's directory, "
+        "not that the ICB commissions it."
     )
 
     @cached_property

@@ -282,7 +282,7 @@ class TestFullyTrainedFromShownFigures:
         cache.clear()
         headline, bands, board = self._figures()
         assert headline.value == "1 of 2"
-        assert headline.detail == "1 with figures too small to show"
+        assert headline.detail == "1 not placed: fewer than 8 registered or completed"
         assert bands["75% or more (fully trained)"] == "1"
         assert bands[presenters.TOO_FEW_TO_PLACE] == "1"
         assert board.fully_trained_practices == 1
@@ -292,7 +292,7 @@ class TestFullyTrainedFromShownFigures:
             for r in presenters.BoardsPresenter(Scope(icb=None)).table.rows
             if r[0].startswith("Cheshire")
         ]
-        assert row[1] == "1 of 2 (50%); 1 with figures too small to show"
+        assert row[1] == "1 of 2 (50%); 1 not placed: fewer than 8 registered or completed"
 
     def test_a_row_shown_as_75_percent_is_fully_trained(self):
         from reporting.selectors import ProgressRow, fully_trained
