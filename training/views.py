@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
@@ -31,8 +31,13 @@ def module(request, slug):
     if _before_survey_missing(request.user):
         messages.info(request, "Before you start, tell us how confident you feel now.")
         return redirect("training:survey", phase="before")
-    mod = selectors.module_for_learner(slug, request.user)
-    status = next(s for s in selectors.modules_with_status(request.user) if s.module == mod)
+    # The learner's modules with their status (one query) also find this one: no second query.
+    status = next(
+        (s for s in selectors.modules_with_status(request.user) if s.module.slug == slug), None
+    )
+    if status is None:
+        raise Http404("No such module")
+    mod = status.module
     return render(
         request,
         "training/module.html",
@@ -51,10 +56,10 @@ def page(request, slug, number):
     if _before_survey_missing(request.user):
         return redirect("training:survey", phase="before")
     mod = selectors.module_for_learner(slug, request.user)
-    pages = selectors.module_pages(mod)
-    if not 1 <= number <= len(pages):
+    pages = selectors.module_pages(mod, with_body=True)
+    if not 1 <= number <= len(pages) or pages[number - 1].number != number:
         raise Http404("No such page")
-    current = get_object_or_404(mod.pages, number=number)
+    current = pages[number - 1]
     services.page_view_record(user=request.user, page=current)
     return render(
         request,

@@ -57,12 +57,17 @@ def test_pinned_counts(
 ):
     add_history([clinician], course, rounds=2)
     # Session and user, the request's savepoint pair (ATOMIC_REQUESTS inside the test's
-    # transaction), then the page's own reads: version, surveys, modules, certificate.
-    with django_assert_num_queries(8):
+    # transaction), then the page's own reads: modules with statuses (which also give the
+    # course version), surveys, certificate.
+    with django_assert_num_queries(7):
         clinician_client.get(reverse("training:home"))
-    # ... the before-survey check (one query), module, statuses, pages, latest attempts.
-    with django_assert_num_queries(9):
+    # ... the before-survey check (one query), statuses (which find the module), pages, latest
+    # attempts.
+    with django_assert_num_queries(8):
         clinician_client.get(reverse("training:module", args=["alpha"]))
+    # ... the before-survey check, module, its pages with their text, the page view.
+    with django_assert_num_queries(8):
+        clinician_client.get(reverse("training:page", args=["alpha", 1]))
 
 
 def _data_queries(captured) -> int:
